@@ -1,0 +1,4 @@
+"""Simulation core: the deterministic session, team, communication, scenario runtime and event log.
+
+Never imports pygame and never reads the wall clock.
+"""

@@ -1,0 +1,1 @@
+"""The debrief model and its renderers."""

@@ -1,0 +1,1 @@
+"""Scenario language: pydantic models, the hardened YAML loader, semantic lint and the JSON Schema."""

@@ -1,0 +1,1 @@
+"""Non-technical-skill scoring from event-log records."""

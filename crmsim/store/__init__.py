@@ -1,0 +1,1 @@
+"""Where sessions live: the store interface and its SQLite implementation."""

@@ -1,0 +1,1 @@
+"""The shared-screen game: the only package that imports pygame."""
