@@ -1,0 +1,1 @@
+"""Data shipped with crmsim: the formulary and the rating frameworks."""

@@ -1,0 +1,399 @@
+"""Read one scenario YAML document safely into plain data plus its positioned node tree, or report every problem.
+
+The loader is a hardened ``yaml.SafeLoader``: it checks the bytes (size, UTF-8, not binary), rejects anchors and
+aliases before anything is built (so "billion laughs" costs nothing), caps nesting depth during composition,
+allows only the standard str/int/float/bool/null/map/seq tags, and rejects duplicate, merge (``<<``) and
+non-text keys and infinite/NaN numbers.  Every such problem carries the exact line and column of the offending
+node; as many as possible are collected in one pass.  A syntax error or too-deep nesting stops reading, and is
+then the only problem reported.
+
+Scalars follow the YAML 1.2 core schema, not PyYAML's YAML 1.1 defaults:
+
+* booleans are only ``true``/``false`` (also ``True``/``TRUE``/``False``/``FALSE``); ``yes``, ``no``, ``on``,
+  ``off``, ``y`` and ``n`` stay text;
+* integers are decimal (``017`` is 17, never octal 15), ``0o17`` (octal, 15) or ``0x1F`` (hex); underscores,
+  ``0b`` binary and base 60 (``12:30``) are not numbers, so they stay text;
+* floats are ``1.5``, ``.5``, ``1.``, ``1e5``; ``.inf`` and ``.nan`` are rejected, as is any overflow;
+* nulls are ``~``, ``null``, ``Null``, ``NULL`` and the empty value; timestamps (``2021-05-01``) stay text.
+"""
+
+from __future__ import annotations
+
+import math
+import pathlib
+import re
+import stat
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import AliasEvent, ScalarEvent, SequenceStartEvent, StreamEndEvent
+from yaml.parser import ParserError
+from yaml.reader import ReaderError
+from yaml.scanner import ScannerError
+
+from crmsim.schema.problems import LINE_BREAK, Problem, ProblemsError, position_of, snippet_at
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+#: At most this many problems are listed; the rest are counted in one closing problem.
+MAX_PROBLEMS = 100
+
+_YAML_TAG = "tag:yaml.org,2002:"
+STR_TAG = _YAML_TAG + "str"
+INT_TAG = _YAML_TAG + "int"
+FLOAT_TAG = _YAML_TAG + "float"
+BOOL_TAG = _YAML_TAG + "bool"
+NULL_TAG = _YAML_TAG + "null"
+MAP_TAG = _YAML_TAG + "map"
+SEQ_TAG = _YAML_TAG + "seq"
+_SCALAR_TAGS = frozenset({STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG})
+_ALLOWED_TAGS = _SCALAR_TAGS | {MAP_TAG, SEQ_TAG}
+_REJECTED_TAG = "tag:crmsim.invalid,2024:rejected"  # stands in for an alias; never leaves the loader
+
+_UTF8_BOM = b"\xef\xbb\xbf"
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+
+ALIAS_MESSAGE = "anchors and aliases (&name / *name) are not allowed; write the value out"
+MERGE_MESSAGE = "merge keys (<<) are not allowed; write the keys out"
+DEPTH_MESSAGE = f"nesting is deeper than {MAX_DEPTH} levels"
+MULTI_DOCUMENT_MESSAGE = "only one YAML document per file is allowed"
+NOT_FINITE_MESSAGE = "infinite or NaN numbers are not allowed"
+BINARY_MESSAGE = "file looks binary (contains NUL bytes)"
+TOO_LARGE_LIMIT = f"the limit is {MAX_BYTES // (1024 * 1024)} MiB"
+
+# (tag, pattern, first characters): the YAML 1.2 core schema, checked in this order.
+_IMPLICIT_SCALARS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (BOOL_TAG, r"(?:true|True|TRUE|false|False|FALSE)\Z", ("t", "T", "f", "F")),
+    (INT_TAG, r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)\Z", tuple("-+0123456789")),
+    (
+        FLOAT_TAG,
+        r"(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z",
+        tuple("-+.0123456789"),
+    ),
+    (NULL_TAG, r"(?:~|null|Null|NULL|)\Z", ("~", "n", "N", "")),
+)
+
+_SYNTAX_HINTS: tuple[tuple[str, str], ...] = (
+    ("found character '\\t'", "tab characters are not allowed for indentation; use spaces"),
+    ("mapping values are not allowed here", "check the indentation, or put text that contains ': ' in quotes"),
+    ("could not find expected ':'", "a line may be missing the ':' after its key"),
+    ("expected <block end>", "check the indentation"),
+    ("found unexpected end of stream", "a closing quote or bracket may be missing"),
+)
+
+
+def _implicit_resolvers() -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+    """Build a fresh implicit-resolver table (first character → [(tag, pattern)]) for the YAML 1.2 core schema."""
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first_characters in _IMPLICIT_SCALARS:
+        compiled = re.compile(pattern)
+        for character in first_characters:
+            table.setdefault(character, []).append((tag, compiled))
+    return table
+
+
+def _int_value(text: str) -> int:
+    """Convert a YAML 1.2 core integer (decimal, ``0o`` octal, ``0x`` hex) to ``int``; ``ValueError`` if not one."""
+    if text.startswith("0o"):
+        return int(text[2:], 8)
+    if text.startswith("0x"):
+        return int(text[2:], 16)
+    return int(text, 10)
+
+
+def _float_value(text: str) -> float:
+    """Convert a YAML 1.2 core float (including ``.inf``/``.nan``) to ``float``; ``ValueError`` if not one."""
+    lowered = text.lower()
+    if lowered in (".inf", "+.inf", "-.inf"):
+        return -math.inf if lowered.startswith("-") else math.inf
+    if lowered == ".nan":
+        return math.nan
+    return float(text)
+
+
+def _construct_int(loader: SafeConstructor, node: yaml.ScalarNode) -> int:
+    return _int_value(str(loader.construct_scalar(node)))
+
+
+def _construct_float(loader: SafeConstructor, node: yaml.ScalarNode) -> float:
+    return _float_value(str(loader.construct_scalar(node)))
+
+
+def _construct_bool(loader: SafeConstructor, node: yaml.ScalarNode) -> bool:
+    return str(loader.construct_scalar(node)).lower() == "true"
+
+
+def _show_tag(tag: str) -> str:
+    """Write a resolved tag the way an author typed it: ``!!python/...`` rather than ``tag:yaml.org,2002:...``."""
+    return "!!" + tag[len(_YAML_TAG) :] if tag.startswith(_YAML_TAG) else tag
+
+
+class _Fatal(Exception):
+    """A problem after which reading cannot go on (internal to this module)."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(problem.message)
+        self.problem = problem
+
+
+class HardenedLoader(yaml.SafeLoader):
+    """A ``SafeLoader`` that composes one checked node tree and records a ``Problem`` for each fault.
+
+    Use ``compose_single()``, then (when ``problems`` is empty) ``construct_document(root)``.
+    """
+
+    yaml_implicit_resolvers = _implicit_resolvers()
+    yaml_constructors = {
+        STR_TAG: SafeConstructor.construct_yaml_str,
+        INT_TAG: _construct_int,
+        FLOAT_TAG: _construct_float,
+        BOOL_TAG: _construct_bool,
+        NULL_TAG: SafeConstructor.construct_yaml_null,
+        MAP_TAG: SafeConstructor.construct_yaml_map,
+        SEQ_TAG: SafeConstructor.construct_yaml_seq,
+        None: SafeConstructor.construct_undefined,
+    }
+    yaml_multi_constructors: dict[str, Any] = {}
+
+    def __init__(self, stream: str, path: str = "<string>") -> None:
+        self.path = path
+        self.text = stream
+        self.problems: list[Problem] = []
+        self.dropped = 0
+        self._depth = 0
+        self._lines: list[str] | None = None
+        super().__init__(stream)
+
+    def problem_at(self, mark: yaml.Mark | None, message: str) -> Problem:
+        """Return a ``Problem`` at a PyYAML mark (0-based) with the source line as its snippet."""
+        if mark is None:
+            return Problem(self.path, 0, 0, message)
+        if self._lines is None:
+            self._lines = LINE_BREAK.split(self.text)
+        snippet = self._lines[mark.line] if mark.line < len(self._lines) else ""
+        return Problem(self.path, mark.line + 1, mark.column + 1, message, snippet)
+
+    def report(self, mark: yaml.Mark | None, message: str) -> None:
+        """Record a problem, keeping at most ``MAX_PROBLEMS`` and counting the rest."""
+        if len(self.problems) < MAX_PROBLEMS:
+            self.problems.append(self.problem_at(mark, message))
+        else:
+            self.dropped += 1
+
+    def compose_single(self) -> yaml.Node | None:
+        """Compose the only document of the stream (``None`` when empty), recording a problem for any other."""
+        self.get_event()  # stream start
+        if self.check_event(StreamEndEvent):
+            return None
+        root = self.compose_document()
+        if not self.check_event(StreamEndEvent):
+            self.report(self.peek_event().start_mark, MULTI_DOCUMENT_MESSAGE)
+        return root
+
+    def compose_node(self, parent: yaml.Node | None, index: object) -> yaml.Node:
+        """Compose one node, refusing anchors/aliases and nesting deeper than ``MAX_DEPTH``, then check it."""
+        event = self.peek_event()
+        if isinstance(event, AliasEvent):
+            self.get_event()
+            self.report(event.start_mark, ALIAS_MESSAGE)
+            return yaml.ScalarNode(_REJECTED_TAG, "", event.start_mark, event.end_mark)
+        if event.anchor is not None:
+            self.report(event.start_mark, ALIAS_MESSAGE)
+        if isinstance(event, ScalarEvent):
+            node: yaml.Node = self.compose_scalar_node(None)
+        else:
+            if self._depth >= MAX_DEPTH:
+                raise _Fatal(self.problem_at(event.start_mark, DEPTH_MESSAGE))
+            self._depth += 1
+            try:
+                if isinstance(event, SequenceStartEvent):
+                    node = self.compose_sequence_node(None)
+                else:
+                    node = self.compose_mapping_node(None)
+            finally:
+                self._depth -= 1
+        self._check_node(node)
+        return node
+
+    def _check_node(self, node: yaml.Node) -> None:
+        tag = node.tag
+        if tag not in _ALLOWED_TAGS:
+            self.report(node.start_mark, f"tag '{_show_tag(tag)}' is not allowed")
+        elif isinstance(node, yaml.ScalarNode):
+            if tag in _SCALAR_TAGS:
+                self._check_scalar(node)
+            else:
+                self.report(node.start_mark, f"tag '{_show_tag(tag)}' cannot be used on a single value")
+        elif isinstance(node, yaml.MappingNode):
+            if tag != MAP_TAG:
+                self.report(node.start_mark, f"tag '{_show_tag(tag)}' cannot be used on a mapping")
+            self._check_keys(node)
+        elif tag != SEQ_TAG:
+            self.report(node.start_mark, f"tag '{_show_tag(tag)}' cannot be used on a list")
+
+    def _check_scalar(self, node: yaml.ScalarNode) -> None:
+        tag, value = node.tag, node.value
+        if tag == STR_TAG:
+            return
+        implied = self.resolve(yaml.ScalarNode, value, (True, False))
+        if implied != tag and not (tag == FLOAT_TAG and implied == INT_TAG):
+            self.report(node.start_mark, f"'{value}' is not a valid {_show_tag(tag)} value")
+            return
+        if tag == INT_TAG:
+            try:
+                _int_value(value)
+            except ValueError:  # Python refuses decimal strings of more than 4300 digits
+                self.report(node.start_mark, f"number '{value[:20]}...' has too many digits")
+        elif tag == FLOAT_TAG:
+            try:
+                number = _float_value(value)
+            except ValueError:  # e.g. !!float 0x1F
+                self.report(node.start_mark, f"'{value}' is not a valid {_show_tag(tag)} value")
+                return
+            if not math.isfinite(number):
+                written_infinite = value.lower().lstrip("+-") in (".inf", ".nan")
+                suffix = "" if written_infinite else " (this number is too large)"
+                self.report(node.start_mark, NOT_FINITE_MESSAGE + suffix)
+
+    def _check_keys(self, node: yaml.MappingNode) -> None:
+        first_seen: dict[str, yaml.Node] = {}
+        for key, _value in node.value:
+            if key.tag not in _ALLOWED_TAGS:
+                continue  # an alias or a bad tag, already reported
+            if not isinstance(key, yaml.ScalarNode):
+                self.report(key.start_mark, "keys must be text, not a list or a mapping")
+            elif key.tag != STR_TAG:
+                message = f"keys must be text; write '{key.value}' in quotes" if key.value else "a key is missing"
+                self.report(key.start_mark, message)
+            elif key.style is None and key.value == "<<":
+                self.report(key.start_mark, MERGE_MESSAGE)
+            elif key.value in first_seen:
+                first = first_seen[key.value].start_mark
+                self.report(
+                    key.start_mark,
+                    f"duplicate key '{key.value}' (first defined at line {first.line + 1}, column {first.column + 1})",
+                )
+            else:
+                first_seen[key.value] = key
+
+
+@dataclass(frozen=True)
+class ParsedYaml:
+    """One parsed file: plain data, the node tree that positions it, the decoded text and the path."""
+
+    data: Any
+    root: yaml.Node | None
+    text: str
+    path: str
+
+
+def parse_yaml(source: str | bytes, path: str = "<string>") -> ParsedYaml:
+    """Parse one YAML document from text or bytes; raise ``ProblemsError`` (and nothing else) listing every fault."""
+    text = _decode(source, path)
+    loader: HardenedLoader | None = None
+    try:
+        loader = HardenedLoader(text, path)
+        root = loader.compose_single()
+        if loader.problems:
+            _raise_collected(loader)
+        data = None if root is None else loader.construct_document(root)
+    except _Fatal as fatal:
+        raise ProblemsError([fatal.problem]) from None
+    except ReaderError as error:
+        line, column = position_of(text, error.position)
+        character = error.character if isinstance(error.character, str) else chr(error.character)
+        message = f"character U+{ord(character):04X} is not allowed in a YAML file"
+        raise ProblemsError([Problem(path, line, column, message, snippet_at(text, line))]) from None
+    except yaml.MarkedYAMLError as error:
+        raise ProblemsError([_marked_problem(error, text, path)]) from None
+    except yaml.YAMLError as error:
+        raise ProblemsError([Problem(path, 0, 0, f"could not read the file: {error}")]) from None
+    except RecursionError:
+        raise ProblemsError([Problem(path, 0, 0, DEPTH_MESSAGE)]) from None
+    finally:
+        if loader is not None:
+            loader.dispose()
+    return ParsedYaml(data=data, root=root, text=text, path=path)
+
+
+def read_yaml_file(path: pathlib.Path | str) -> ParsedYaml:
+    """Read and parse one YAML file, checking its size before reading it; raise ``ProblemsError`` on any fault."""
+    name = str(path)
+    file = pathlib.Path(path)
+
+    def fail(message: str) -> ProblemsError:
+        return ProblemsError([Problem(name, 0, 0, message)])
+
+    try:
+        info = file.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise fail("this is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise fail("this is not a regular file")
+        if info.st_size > MAX_BYTES:
+            raise fail(f"file is too large ({info.st_size} bytes; {TOO_LARGE_LIMIT})")
+        with file.open("rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except FileNotFoundError:
+        raise fail("file not found; check the file name and folder") from None
+    except PermissionError:
+        raise fail("permission denied: this file cannot be read") from None
+    except (OSError, ValueError) as error:
+        reason = getattr(error, "strerror", None) or str(error)
+        raise fail(f"the file cannot be read: {reason}") from None
+    if len(data) > MAX_BYTES:
+        raise fail(f"file is too large (more than {MAX_BYTES} bytes; {TOO_LARGE_LIMIT})")
+    return parse_yaml(data, name)
+
+
+def _decode(source: str | bytes, path: str) -> str:
+    """Check the raw input (size, encoding, not binary) and return its text without a byte-order mark."""
+    size = len(source.encode("utf-8", "surrogatepass")) if isinstance(source, str) else len(source)
+    if size > MAX_BYTES:
+        raise ProblemsError([Problem(path, 0, 0, f"file is too large ({size} bytes; {TOO_LARGE_LIMIT})")])
+    if isinstance(source, str):
+        if "\x00" in source:
+            raise ProblemsError([Problem(path, 0, 0, BINARY_MESSAGE)])
+        return source.removeprefix("\ufeff")
+    raw = bytes(source)
+    if raw.startswith(_UTF16_BOMS):
+        raise ProblemsError([Problem(path, 0, 0, "file is UTF-16 text; save it as UTF-8")])
+    if b"\x00" in raw:
+        raise ProblemsError([Problem(path, 0, 0, BINARY_MESSAGE)])
+    raw = raw.removeprefix(_UTF8_BOM)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        before = raw[: error.start].decode("utf-8")
+        line, column = position_of(before, len(before))
+        message = (
+            f"file is not UTF-8 text: invalid byte 0x{raw[error.start]:02x} at line {line}, column {column}; "
+            "save it as UTF-8"
+        )
+        snippet = snippet_at(raw.decode("utf-8", "replace"), line)
+        raise ProblemsError([Problem(path, line, column, message, snippet)]) from None
+
+
+def _marked_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> Problem:
+    """Turn a PyYAML scanner/parser error into a readable ``Problem`` at its problem mark."""
+    problem = error.problem or error.context or "unreadable YAML"
+    hints = [hint for known, hint in _SYNTAX_HINTS if known in problem]
+    prefix = "YAML syntax error" if isinstance(error, (ScannerError, ParserError)) else "could not read the file"
+    message = f"{prefix}: {problem}" + (f" ({hints[0]})" if hints else "")
+    context_mark = error.context_mark
+    if error.context and context_mark is not None and context_mark.line != getattr(error.problem_mark, "line", -1):
+        message += f"; {error.context} that starts at line {context_mark.line + 1}, column {context_mark.column + 1}"
+    mark = error.problem_mark or context_mark
+    if mark is None:
+        return Problem(path, 0, 0, message)
+    return Problem(path, mark.line + 1, mark.column + 1, message, snippet_at(text, mark.line + 1))
+
+
+def _raise_collected(loader: HardenedLoader) -> None:
+    """Raise every problem the loader recorded, in source order, plus a count of any left out."""
+    problems = sorted(loader.problems, key=lambda problem: (problem.line, problem.column))
+    if loader.dropped:
+        problems.append(Problem(loader.path, 0, 0, f"... and {loader.dropped} more problems not shown"))
+    raise ProblemsError(problems)
