@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Union
+from typing import Annotated, Any, Union
 
-from pydantic import Field, model_validator
+from pydantic import Discriminator, Field, Tag, model_validator
 
 from crmsim.schema.base import Duration, ElementRef, Id, Model, Text
 from crmsim.schema.conditions import Selector
@@ -58,7 +58,33 @@ class TimeToDetector(Model):
     time_to: TimeTo
 
 
-Detector = Union[TimeToDetector, Occurs, Never, CountOf]
+_DETECTOR_KEYS = ("time_to", "occurs", "never", "count")
+
+
+def _detector_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        present = [k for k in value if k in _DETECTOR_KEYS]
+        return present[0] if len(present) == 1 else None
+    for key, model in (("time_to", TimeToDetector), ("occurs", Occurs), ("never", Never), ("count", CountOf)):
+        if isinstance(value, model):
+            return key
+    return None
+
+
+#: How a marker is detected: ``time_to``, ``occurs``, ``never`` or ``count``.
+Detector = Annotated[
+    Union[
+        Annotated[TimeToDetector, Tag("time_to")],
+        Annotated[Occurs, Tag("occurs")],
+        Annotated[Never, Tag("never")],
+        Annotated[CountOf, Tag("count")],
+    ],
+    Discriminator(
+        _detector_tag,
+        custom_error_type="detector_kind",
+        custom_error_message="a marker's 'detect' needs exactly one of: " + ", ".join(_DETECTOR_KEYS),
+    ),
+]
 
 
 class Marker(Model):
@@ -97,4 +123,3 @@ class Debrief(Model):
     learning_points: tuple[Text, ...] = Field(min_length=1)
 
 
-__all__ = ["Annotated", "Debrief", "Detector", "Marker"]

@@ -73,6 +73,13 @@ class Context:
                 | self.aids | self.permitted | self.roles)  # fmt: skip
 
 
+def not_permitted(ctx: Context, action: str) -> str:
+    """The message for an action that is not in the scenario's ``actions`` list."""
+    if ctx.formulary.has(action):
+        return f"action '{action}' is not in this scenario's 'actions' list"
+    return unknown("action", action, ctx.permitted | set(ctx.formulary.ids()))
+
+
 def unknown(kind: str, name: str, known: Iterable[str]) -> str:
     """``unknown role 'x' (did you mean 'y'?)``."""
     return f"unknown {kind} '{name}'{suggest(name, known)}"
@@ -150,7 +157,7 @@ def _atom_findings(ctx: Context, atom: Any, loc: Loc) -> Iterator[Finding]:
         yield Finding((*loc, "flag"), unknown("flag", atom.flag, ctx.flags) + "; no phase or inject sets it")
     elif isinstance(atom, ActionAtom):
         if atom.action.id not in ctx.permitted:
-            yield Finding((*loc, "action", "id"), unknown("action", atom.action.id, ctx.permitted) + " (not in 'actions')")
+            yield Finding((*loc, "action", "id"), not_permitted(ctx, atom.action.id))
         for j, role in enumerate(atom.action.by):
             if role not in ctx.roles:
                 yield Finding((*loc, "action", "by", j), unknown("role", role, ctx.roles))
@@ -221,7 +228,7 @@ def check_conditions(ctx: Context) -> Iterator[Finding]:
     for i, inject in enumerate(s.injects):
         for j, failure in enumerate(inject.failures):
             if failure.action not in ctx.permitted:
-                yield Finding(("injects", i, "failures", j, "action"), unknown("action", failure.action, ctx.permitted))
+                yield Finding(("injects", i, "failures", j, "action"), not_permitted(ctx, failure.action))
         for j, line in enumerate(inject.lines):
             if line.by not in ctx.roles | ctx.confederates:
                 yield Finding(("injects", i, "lines", j, "by"), unknown("speaker", line.by, ctx.roles | ctx.confederates))
@@ -229,7 +236,7 @@ def check_conditions(ctx: Context) -> Iterator[Finding]:
             if inject.error.by not in ctx.roles | ctx.confederates:
                 yield Finding(("injects", i, "error", "by"), unknown("speaker", inject.error.by, ctx.roles | ctx.confederates))
             if inject.error.action not in ctx.permitted:
-                yield Finding(("injects", i, "error", "action"), unknown("action", inject.error.action, ctx.permitted))
+                yield Finding(("injects", i, "error", "action"), not_permitted(ctx, inject.error.action))
 
 
 def check_scripts(ctx: Context) -> Iterator[Finding]:
@@ -257,7 +264,7 @@ def _step_findings(ctx: Context, step: ScriptStep, labels: set[str], loc: Loc) -
         yield Finding((*loc, "by"), unknown("role", step.by, ctx.roles | {"facilitator"}))
     action = getattr(cmd, "action", None)
     if action is not None and action not in ctx.permitted:
-        yield Finding((*loc, "action"), unknown("action", action, ctx.permitted) + " (not in 'actions')")
+        yield Finding((*loc, "action"), not_permitted(ctx, action))
     for key in ("to", "with_"):
         target = getattr(cmd, key, None)
         if target is not None and target not in ctx.roles:

@@ -21,6 +21,9 @@ def check_graph(ctx: Context) -> Iterator[Finding]:
         if phase.timeout is not None and phase.timeout.to in edges:
             edges[phase.id].add(phase.timeout.to)
     index = {p.id: i for i, p in enumerate(s.phases)}
+    targets = [t.to for p in s.phases for t in p.transitions] + [p.timeout.to for p in s.phases if p.timeout]
+    if any(t not in edges for t in targets):
+        return  # an unknown target is reported already; reachability would only repeat it
     reachable = _closure({s.phases[0].id}, edges)
     for phase in s.phases:
         if phase.id not in reachable:
@@ -91,7 +94,7 @@ def check_doses(ctx: Context) -> Iterator[Finding]:
             for key in ("dose", "rate"):
                 qty = getattr(cmd, key, None)
                 if action is not None and qty is not None:
-                    for f in _dose_findings(ctx, action, qty, key, weight, (*loc, key)):
+                    for f in _dose_findings(ctx, action, qty, key, weight, (*loc, key), getattr(cmd, "route", None)):
                         yield Finding(f.loc, f.message, f.severity, file=file)
             route = getattr(cmd, "route", None)
             if action in ctx.formulary.drugs and route is not None and route not in ctx.formulary.drugs[action].routes:
@@ -102,13 +105,19 @@ def check_doses(ctx: Context) -> Iterator[Finding]:
                 for key in ("min", "max"):
                     qty = getattr(atom.action.dose, key)
                     if qty is not None:
-                        yield from _dose_findings(ctx, atom.action.id, qty, "dose", weight, (*atom_loc, "action", "dose", key))
+                        yield from _dose_findings(
+                            ctx, atom.action.id, qty, "dose", weight, (*atom_loc, "action", "dose", key), atom.action.route
+                        )
     for i, inject in enumerate(ctx.scenario.injects):
         if inject.error is not None and inject.error.dose is not None:
-            yield from _dose_findings(ctx, inject.error.action, inject.error.dose, "dose", weight, ("injects", i, "error", "dose"))
+            yield from _dose_findings(
+                ctx, inject.error.action, inject.error.dose, "dose", weight, ("injects", i, "error", "dose"), inject.error.route
+            )
 
 
-def _dose_findings(ctx: Context, action: str, qty: Quantity, key: str, weight: float, loc: Loc) -> Iterator[Finding]:
+def _dose_findings(
+    ctx: Context, action: str, qty: Quantity, key: str, weight: float, loc: Loc, route: str | None = None
+) -> Iterator[Finding]:
     drug = ctx.formulary.drugs.get(action)
     if drug is None:
         if action in ctx.formulary.interventions:
@@ -127,11 +136,15 @@ def _dose_findings(ctx: Context, action: str, qty: Quantity, key: str, weight: f
     if key != "dose":
         return
     amount = qty.for_weight(weight).value
-    limits = [(route, guide) for route, guide in drug.doses.items() if guide.limit is not None or guide.max_single]
+    limits = [
+        (r, guide)
+        for r, guide in drug.doses.items()
+        if (route is None or r == route) and guide.usual.per_time is None and (guide.limit or guide.max_single)
+    ]
     if not limits:
         return
-    hard = max((g.limit.for_weight(weight).value for _, g in limits if g.limit is not None and g.limit.dimension == expected), default=None)
-    soft = max((g.max_single.for_weight(weight).value for _, g in limits if g.max_single is not None and g.max_single.dimension == expected), default=None)
+    hard = max((g.limit.for_weight(weight).value for _, g in limits if g.limit is not None and g.limit.dimension == expected and g.limit.per_time is None), default=None)
+    soft = max((g.max_single.for_weight(weight).value for _, g in limits if g.max_single is not None and g.max_single.dimension == expected and g.max_single.per_time is None), default=None)
     if hard is not None and amount > hard:
         yield Finding(loc, f"{key} '{qty}' of '{action}' is beyond any plausible dose (limit {hard:g} {_canon(expected)})")
     elif soft is not None and amount > soft:

@@ -87,7 +87,7 @@ def describe(error: Mapping[str, Any], walker: SchemaWalker | None = None) -> tu
         ), False
     if kind == "union_tag_not_found":
         return f"missing the key '{ctx.get('discriminator', 'do').strip(chr(39))}' that says what this is", False
-    if kind in ("condition_kind", "selector_kind"):
+    if kind in ("condition_kind", "selector_kind", "detector_kind"):
         return error["msg"], False
     if kind == "string_pattern_mismatch":
         return f"{_show(value)} {_pattern_hint(str(ctx.get('pattern', '')))}", False

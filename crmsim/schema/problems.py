@@ -48,14 +48,16 @@ class Problem:
         With no line (``line == 0``) the result is ``PATH: message``; with a line but no column it is
         ``PATH:LINE: message`` and the snippet is shown without a caret.
         """
+        message = f"warning: {self.message}" if self.severity == "warning" else self.message
         if self.line <= 0:
-            return f"{self.path}: {self.message}"
+            return f"{self.path}: {message}"
         where = f"{self.path}:{self.line}:{self.column}" if self.column > 0 else f"{self.path}:{self.line}"
-        parts = [f"{where}: {self.message}"]
+        parts = [f"{where}: {message}"]
         if self.snippet:
-            parts.append(_INDENT + self.snippet.expandtabs(TAB_SIZE))
-            if self.column > 0:
-                parts.append(_INDENT + " " * _caret_offset(self.snippet, self.column) + "^")
+            snippet, column = _clip(self.snippet, self.column)
+            parts.append(_INDENT + snippet.expandtabs(TAB_SIZE))
+            if column > 0:
+                parts.append(_INDENT + " " * _caret_offset(snippet, column) + "^")
         return "\n".join(parts)
 
 
@@ -73,6 +75,18 @@ class ProblemsError(Exception):
 
     def __str__(self) -> str:
         return "\n".join(problem.format() for problem in self.problems)
+
+
+#: Longest snippet shown; a longer source line is cut around the column.
+SNIPPET_WIDTH = 160
+
+
+def _clip(snippet: str, column: int) -> tuple[str, int]:
+    """The snippet cut to at most ``SNIPPET_WIDTH`` characters around ``column``, and the column within it."""
+    if len(snippet) <= SNIPPET_WIDTH:
+        return snippet, column
+    start = max(0, min(column - 1 - SNIPPET_WIDTH // 2, len(snippet) - SNIPPET_WIDTH))
+    return snippet[start : start + SNIPPET_WIDTH], (column - start if column > 0 else 0)
 
 
 def snippet_at(text: str, line: int) -> str:

@@ -85,7 +85,7 @@ def test_problem_at_positions_with_snippet_and_severity(parsed: ParsedYaml) -> N
     problem = problem_at(parsed, ("phases", 1, "bogus"), "extra field", at_key=True, severity="warning")
     assert (problem.path, problem.line, problem.column) == ("demo.yaml", 8, 5)
     assert (problem.snippet, problem.severity) == ("    bogus: 1", "warning")
-    assert problem.format() == "demo.yaml:8:5: extra field\n        bogus: 1\n        ^"
+    assert problem.format() == "demo.yaml:8:5: warning: extra field\n        bogus: 1\n        ^"
 
 
 def test_problem_at_in_an_empty_document_has_no_line() -> None:
