@@ -6,6 +6,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
+    Field,
+    StrictBool,
     BeforeValidator,
     ConfigDict,
     PlainSerializer,
@@ -80,7 +82,10 @@ QuantityField = Annotated[
 ]
 
 #: A probability from 0 to 1.
-Chance = Annotated[float, WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]
+Chance = Annotated[float, Field(ge=0, le=1), WithJsonSchema({"type": "number", "minimum": 0, "maximum": 1})]
+
+#: ``true`` or ``false`` only (never ``yes``, ``no``, ``1`` or ``"true"``).
+Flag = StrictBool
 
 Route = Literal["iv", "io", "im", "sc", "inhaled", "nebulised", "infusion", "po", "pr", "sl", "buccal", "topical"]
 ROUTES: tuple[str, ...] = Route.__args__  # type: ignore[attr-defined]

@@ -10,7 +10,7 @@ from typing import Annotated, Literal, Union
 
 from pydantic import Field, model_validator
 
-from crmsim.schema.base import Duration, Id, Model, QuantityField, Route, Text, Vital
+from crmsim.schema.base import Duration, Flag, Id, Model, QuantityField, Route, Text, Vital
 
 Assertiveness = Literal["probe", "alert", "challenge", "emergency"]
 CusWord = Literal["concerned", "uncomfortable", "safety_issue"]
@@ -43,7 +43,7 @@ class Acknowledge(Model):
 
     do: Literal["acknowledge"]
     order: Id
-    read_back: bool = True
+    read_back: Flag = True
 
 
 class Clarify(Model):
@@ -114,7 +114,7 @@ class Summarise(Model):
 
     do: Literal["summarise"]
     plan: Text
-    pause: bool = False
+    pause: Flag = False
 
 
 class RaiseConcern(Model):

@@ -12,7 +12,7 @@ from typing import Any
 
 from crmsim.schema.assessment import CountOf, Never, Occurs, TimeToDetector
 from crmsim.schema.base import VITALS
-from crmsim.schema.commands import REFERS_BACK, CallHelp, CallOut, Declare, OpenAid, ScriptStep
+from crmsim.schema.commands import FACILITATOR_COMMANDS, REFERS_BACK, CallHelp, CallOut, Declare, OpenAid, ScriptStep
 from crmsim.schema.conditions import (
     ActionAtom,
     CommunicationAtom,
@@ -262,6 +262,11 @@ def _step_findings(ctx: Context, step: ScriptStep, labels: set[str], loc: Loc) -
     cmd = step.command
     if step.by != "facilitator" and step.by not in ctx.roles:
         yield Finding((*loc, "by"), unknown("role", step.by, ctx.roles | {"facilitator"}))
+    elif (step.by == "facilitator") != (cmd.do in FACILITATOR_COMMANDS):
+        if cmd.do in FACILITATOR_COMMANDS:
+            yield Finding((*loc, "by"), f"'{cmd.do}' is a facilitator command; write 'by: facilitator'")
+        else:
+            yield Finding((*loc, "by"), f"'{cmd.do}' is a team command; the facilitator cannot do it")
     action = getattr(cmd, "action", None)
     if action is not None and action not in ctx.permitted:
         yield Finding((*loc, "action"), not_permitted(ctx, action))

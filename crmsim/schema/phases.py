@@ -6,7 +6,7 @@ from typing import Literal
 
 from pydantic import Field, model_validator
 
-from crmsim.schema.base import Chance, Duration, Id, Model, QuantityField, Rhythm, Text, Vital
+from crmsim.schema.base import Chance, Duration, Id, Model, QuantityField, Rhythm, Route, Text, Vital
 from crmsim.schema.conditions import Condition
 
 InsultKind = Literal[
@@ -133,7 +133,7 @@ class ConfederateError(Model):
     description: Text
     action: Id
     dose: QuantityField | None = None
-    route: str | None = None
+    route: Route | None = None
     caught_by: tuple[Literal["cross_check", "raise_concern", "clarify", "decline"], ...] = Field(min_length=1)
     window: Duration = 60.0
 

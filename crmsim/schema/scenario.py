@@ -8,6 +8,7 @@ from pydantic import Field, StringConstraints, model_validator
 
 from crmsim.schema.assessment import Debrief, Marker
 from crmsim.schema.base import (
+    Flag,
     SCENARIO_ID_PATTERN,
     Chance,
     Duration,
@@ -94,9 +95,9 @@ class Role(Model):
 
     id: Id
     name: Text
-    present: bool = True
+    present: Flag = True
     arrives_after: Duration | None = Field(default=None, description="delay after a call for help")
-    leader: bool = False
+    leader: Flag = False
     responsibilities: tuple[Text, ...] = Field(min_length=1)
 
     @model_validator(mode="after")
