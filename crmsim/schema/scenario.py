@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal, Union
 
-from pydantic import Field, StringConstraints, model_validator
+from pydantic import Discriminator, Field, StringConstraints, Tag, model_validator
 
 from crmsim.schema.assessment import Debrief, Marker
 from crmsim.schema.base import (
@@ -155,6 +155,19 @@ class ScriptFile(Model):
     file: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_.-]+\.ya?ml$")]
 
 
+def _script_tag(value: object) -> str:
+    if isinstance(value, dict):
+        return "file" if "file" in value else "inline"
+    return "file" if isinstance(value, ScriptFile) else "inline"
+
+
+#: A script written in the scenario, or ``{file: NAME.script.yaml}`` beside it.
+ScriptEntry = Annotated[
+    Union[Annotated[Script, Tag("inline")], Annotated[ScriptFile, Tag("file")]],
+    Discriminator(_script_tag),
+]
+
+
 class Scenario(Model):
     """A complete clinical crisis scenario."""
 
@@ -178,7 +191,7 @@ class Scenario(Model):
     injects: tuple[Inject, ...] = ()
     markers: tuple[Marker, ...] = ()
     debrief: Debrief
-    scripts: dict[Id, Union[Script, ScriptFile]] = Field(min_length=1)
+    scripts: dict[Id, ScriptEntry] = Field(min_length=1)
 
     def phase(self, phase_id: str) -> Phase | None:
         """The phase with this id, if any."""
