@@ -140,7 +140,8 @@ def give(session: Session, planned: PlannedAction, source: str | None = None) ->
     drug = session.loaded.formulary.drugs[planned.action]
     if planned.rate_per_min is not None:
         session.physiology.set_infusion(planned.action, drug, planned.rate_per_min)
-        session.emit("InfusionStarted", source or planned.participant, planned.data())
+        session.emit("InfusionStarted", source or planned.participant,
+                     {**planned.data(), "unit": f"{_canonical(drug.unit)}/min"})
     else:
         session.physiology.give_drug(planned.action, drug, planned.dose or 0.0, planned.route or "iv")
         session.emit("DrugGiven", source or planned.participant, {**planned.data(), "unit": _canonical(drug.unit)})

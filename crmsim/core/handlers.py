@@ -183,7 +183,7 @@ def _raise_concern(session: Session, who: str, role: str, cmd: c.RaiseConcern, l
     concern_id = session.orders.next_concern_id()
     data: dict[str, Any] = {"concern": concern_id, "role": role, "to": cmd.to, "level": cmd.level,
                             "words": cmd.words, "about": cmd.about}  # fmt: skip
-    session.orders.new_concern(concern_id, data, label)
+    session.orders.new_concern(concern_id, dict(data), label)
     session.emit("ConcernRaised", who, data)
     _check_error_caught(session, who, "raise_concern", None)
     return None

@@ -118,6 +118,17 @@ def load_scenario(path: Path | str) -> LoadedScenario:
     )
 
 
+def load_script(loaded: LoadedScenario, path: Path | str) -> Script:
+    """Load a script file written for ``loaded`` (from anywhere), checking each step against the scenario."""
+    doc = read_yaml_file(Path(path))
+    script = validate_document(Script, doc)
+    ctx = Context(loaded.scenario, loaded.formulary, element_refs(), {"given": (script, doc.path)})
+    problems = [_position(f, doc, {doc.path: doc}) for f in check_scripts(ctx) if f.file == doc.path]
+    if any(p.severity == "error" for p in problems):
+        raise ProblemsError(_sorted(problems))
+    return script
+
+
 def _load_script_file(scenario_path: Path, entry: ScriptFile) -> tuple[ParsedYaml, Script]:
     folder = scenario_path.resolve().parent
     target = (folder / entry.file).resolve()

@@ -126,7 +126,8 @@ class ActionFailure(Model):
 class ConfederateError(Model):
     """An error made by a confederate (or a team role played by the scenario) that the team should catch.
 
-    When not caught by one of ``caught_by`` within ``window``, the erroneous action is carried out.
+    The error is offered when the confederate's last line in the inject is spoken; when not caught by one of
+    ``caught_by`` within ``window`` from then, the erroneous action is carried out.
     """
 
     by: Id

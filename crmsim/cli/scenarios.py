@@ -1,40 +1,20 @@
-"""The ``crmsim`` command line: one click group, one small function per command.
-
-A user's mistake (a missing file, a malformed scenario) is a one-line message and a non-zero exit,
-never a traceback. Exit codes: 0 success, 1 the input has problems, 2 the command was used wrongly.
-"""
+"""``crmsim validate`` and ``crmsim schema``: check scenario files, print the scenario language's JSON Schema."""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import NoReturn
 
 import click
 
-from crmsim import __version__
+from crmsim.cli.common import fail_usage
+from crmsim.schema.catalogue import find_scenario_files
 from crmsim.schema.export import json_schema_text
 from crmsim.schema.load import load_scenario
 from crmsim.schema.problems import ProblemsError
-from crmsim.schema.catalogue import find_scenario_files
 
 
-def fail_usage(message: str) -> NoReturn:
-    """Print a one-line usage error and exit 2."""
-    click.echo(f"crmsim: {message}", err=True)
-    sys.exit(2)
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", "-V", prog_name="crmsim", message="%(prog)s %(version)s")
-def main() -> None:
-    """crmsim: crew-resource-management team training for healthcare.
-
-    For education and simulation training only; not for clinical use.
-    """
-
-
-@main.command()
+@click.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--quiet", "-q", is_flag=True, help="Print problems only, not the files that are valid.")
 def validate(paths: tuple[Path, ...], quiet: bool) -> None:
@@ -63,7 +43,7 @@ def validate(paths: tuple[Path, ...], quiet: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
-@main.command()
+@click.command()
 @click.option(
     "--kind",
     type=click.Choice(["scenario", "script"]),
@@ -74,7 +54,3 @@ def validate(paths: tuple[Path, ...], quiet: bool) -> None:
 def schema(kind: str) -> None:
     """Print the JSON Schema (draft-07) of the scenario language, for editors."""
     click.echo(json_schema_text(kind), nl=False)  # type: ignore[arg-type]
-
-
-if __name__ == "__main__":
-    main()

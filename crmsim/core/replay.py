@@ -1,0 +1,145 @@
+"""Re-run a session from its log: verify a log byte for byte, restore the state at a time, resume after a crash.
+
+A log's header names the scenario (with its sha256), the seed, the tick and the participants; its
+``CommandIssued`` records are the whole input. Feeding them back at their ticks reproduces every record.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from crmsim.core.log import Log, LogWriter, Record, read_log
+from crmsim.core.session import Issued, Session
+from crmsim.core.team import Participant
+from crmsim.schema.catalogue import bundled_scenario_dir
+from crmsim.schema.load import LoadedScenario, load_scenario
+
+
+class ReplayError(Exception):
+    """The log cannot be re-run: its scenario is missing or changed, or the re-run differs."""
+
+
+def scenario_for(log: Log, override: Path | None = None) -> LoadedScenario:
+    """The scenario a log was made with, checked against its sha256."""
+    info = log.header.get("scenario", {})
+    path = override or Path(str(info.get("path", "")))
+    if override is None and not path.is_file():
+        bundled = bundled_scenario_dir() / f"{info.get('id', '')}.yaml"
+        path = bundled if bundled.is_file() else path
+    if not path.is_file():
+        raise ReplayError(f"{log.path}: the scenario file '{path}' is not there; pass --scenario PATH")
+    loaded = load_scenario(path)
+    if loaded.sha256 != info.get("sha256"):
+        raise ReplayError(f"{log.path}: the scenario file '{path}' has changed since this log was written")
+    return loaded
+
+
+def session_for(log: Log, loaded: LoadedScenario) -> Session:
+    """A fresh session with the log's seed, tick, participants and start time."""
+    h = log.header
+    participants = [Participant(p["id"], p["role"], p.get("name", "")) for p in h.get("participants", [])]
+    return Session(loaded, int(h["seed"]), participants, started_at=str(h.get("started_at", "")),
+                   tick_s=float(h.get("tick_s", 0.1)))  # fmt: skip
+
+
+def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, list[Issued]]]:
+    """Commands grouped as the steps that applied them: by tick, split after each pause."""
+    batch: list[Issued] = []
+    tick = None
+    for record in records:
+        if record.kind != "CommandIssued":
+            continue
+        if tick is not None and record.tick != tick and batch:
+            yield tick, batch
+            batch = []
+        tick = record.tick
+        issued = Issued.from_data(dict(record.data))
+        batch.append(issued)
+        if issued.command.do == "pause":
+            yield tick, batch
+            batch = []
+    if batch and tick is not None:
+        yield tick, batch
+
+
+def drive(session: Session, log: Log, until: Callable[[Session], bool]) -> None:
+    """Step the session, feeding the log's commands at their ticks, until ``until`` says stop or it ends."""
+    pending = list(_batches(log.records))
+    while not session.ended and not until(session):
+        upcoming = session.tick if session.paused else session.tick + 1
+        if pending and pending[0][0] == upcoming:
+            for issued in pending.pop(0)[1]:
+                session.submit(issued)
+        elif session.paused and not pending:
+            break
+        session.step()
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where a re-run first differs from the log."""
+
+    line: int
+    expected: str
+    got: str
+
+
+def verify(log: Log, loaded: LoadedScenario) -> Difference | None:
+    """Re-simulate the log; None when every record is identical, else the first difference."""
+    session = session_for(log, loaded)
+    count = len(log.records)
+    drive(session, log, lambda s: len(s.records) >= count and s.tick >= (log.records[-1].tick if count else 0))
+    for i, (a, b) in enumerate(zip(log.records, session.records, strict=False)):
+        if a.to_json() != b.to_json():
+            return Difference(i + 2, a.to_json(), b.to_json())
+    if len(session.records) < count:
+        return Difference(len(session.records) + 2, log.records[len(session.records)].to_json(), "(nothing)")
+    if session.ended and len(session.records) > count and not log.torn:
+        return Difference(count + 2, "(end of log)", session.records[count].to_json())
+    return None
+
+
+def state_at(log: Log, loaded: LoadedScenario, t: float) -> Session:
+    """The session as it stood at sim time ``t``."""
+    session = session_for(log, loaded)
+    drive(session, log, lambda s: s.now >= t - 1e-9)
+    return session
+
+
+def resume(path: Path, loaded: LoadedScenario | None = None) -> tuple[Session, int]:
+    """Rebuild a crashed session from its log file and reattach the file; returns it and how many commands it had.
+
+    The last tick in the file may have been cut short, so it is dropped and simulated again: the file is cut back
+    to the end of the last complete tick, the commands before it are re-run, and the session goes on from there.
+    """
+    log = read_log(path)
+    loaded = loaded or scenario_for(log)
+    records = log.records
+    if records and records[-1].kind != "SessionEnded":
+        last = records[-1].tick
+        records = tuple(r for r in records if r.tick < last)
+    kept = Log(log.header, records, False, log.path)
+    _truncate(path, len(records))
+    session = session_for(kept, loaded)
+    count = len(records)
+    last_tick = records[-1].tick if count else 0
+    drive(session, kept, lambda s: len(s.records) >= count and s.tick >= last_tick)
+    for i, (a, b) in enumerate(zip(records, session.records, strict=False)):
+        if a.to_json() != b.to_json():
+            raise ReplayError(f"{path}:{i + 2}: the log does not match a re-run of its commands; it cannot be resumed")
+    writer = LogWriter.open(path, resume=True)
+    session.attach_log(writer, skip=count)
+    commands = sum(1 for r in records if r.kind == "CommandIssued")
+    return session, commands
+
+
+def _truncate(path: Path, records: int) -> None:
+    """Cut the file back to its header and its first ``records`` records."""
+    data = path.read_bytes()
+    end = 0
+    for _ in range(records + 1):
+        end = data.index(b"\n", end) + 1
+    with path.open("r+b") as handle:
+        handle.truncate(end)
