@@ -121,3 +121,15 @@ def test_caught_error_is_not_carried_out(loaded: LoadedScenario) -> None:
     offered = next(r for r in s.records if r.kind == "ErrorOffered")
     assert caught.data["how"] == "cross_check" and offered.t <= caught.t <= offered.t + offered.data["window"]
     assert not any(r.kind == "ErrorMissed" or r.data.get("error_of") for r in s.records)
+
+
+def test_the_log_format_document_lists_every_record_kind() -> None:
+    """docs/log-format.md has a row for every record kind, with the same payload fields as records.py."""
+    from crmsim.core.records import KINDS, fields
+
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "log-format.md").read_text(encoding="utf-8")
+    for kind in KINDS:
+        row = next((line for line in doc.splitlines() if line.startswith(f"| `{kind}` |")), None)
+        assert row is not None, f"docs/log-format.md lacks {kind}"
+        required, optional = fields(kind)
+        assert all(f"`{name}` {spec}" in row for name, spec in (required | optional).items()), row
