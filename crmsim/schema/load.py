@@ -93,6 +93,10 @@ def load_scenario(path: Path | str) -> LoadedScenario:
         if isinstance(entry, Script):
             scripts[name] = (entry, None)
             continue
+        if not (path.parent / entry.file).is_file():
+            problems.append(problem_at(parsed, ("scripts", name, "file"),
+                                       f"script file '{entry.file}' not found beside {path.name}"))  # fmt: skip
+            continue
         try:
             doc, script = _load_script_file(path, entry)
         except ProblemsError as exc:

@@ -6,6 +6,8 @@ Conversion happens only within a dimension; mixing dimensions is an error the li
 
 from __future__ import annotations
 
+import difflib
+
 import re
 from dataclasses import dataclass
 
@@ -114,8 +116,10 @@ def parse_quantity(text: str | int | float, default_unit: str | None = None) -> 
         raise UnitError(f"cannot read the quantity {text!r}; write a number and a unit, e.g. '50 mcg' or '1.5 ml/kg'")
     base = match["base"]
     if base not in _BASE_UNITS:
-        known = ", ".join(sorted({k for k in _BASE_UNITS if k.isascii()}))
-        raise UnitError(f"unknown unit {base!r} in {text!r}; known units: {known}")
+        names = sorted({k for k in _BASE_UNITS if k.isascii()})
+        close = difflib.get_close_matches(base, names, n=1)
+        hint = f" (did you mean '{close[0]}'?)" if close else ""
+        raise UnitError(f"unknown unit {base!r} in {text!r}{hint}; known units: {', '.join(names)}")
     dimension, canonical, factor = _BASE_UNITS[base]
     return Quantity(
         value=float(match["value"]) * factor,

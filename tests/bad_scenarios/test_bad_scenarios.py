@@ -150,13 +150,13 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "schema-bad-unit.yaml",
-        "A quantity with an unknown unit is reported at the value, listing the known units.",
+        "A quantity with an unknown unit is reported at the value, with the closest unit suggested and the known units listed.",
         (
             (
                 None,
                 71,
                 66,
-                "unknown unit 'kPaa' in '4.8 kPaa'; known units: %, C, IU, J, L, bpm, degC, g, h, kPa, kg, l, mL, "
+                "unknown unit 'kPaa' in '4.8 kPaa' (did you mean 'kPa'?); known units: %, C, IU, J, L, bpm, degC, g, h, kPa, kg, l, mL, "
                 "mcg, mg, microgram, micrograms, min, ml, mmHg, mmol, s, ug, unit, units",
             ),
         ),
@@ -205,8 +205,8 @@ CASES: tuple[Case, ...] = (
     ),
     Case(
         "script-file-missing.yaml",
-        "A script file the scenario names but that does not exist is reported (as that file, with no line).",
-        (("script-file-missing.reference.script.yaml", 0, 0, "file not found; check the file name and folder"),),
+        "A script file the scenario names but that does not exist is reported at the scenario's 'file:' value.",
+        ((None, 382, 21, "script file 'script-file-missing.reference.script.yaml' not found beside script-file-missing.yaml"),),
         scripts=("script-file-missing.novice.script.yaml",),
     ),
     # --- the lint ---------------------------------------------------------------------------------------------
