@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from crmsim.schema.scenario import Script
 
 
-def _script(loaded: LoadedScenario, script_file: Path | None, team: str | None) -> Script:
+def pick_script(loaded: LoadedScenario, script_file: Path | None, team: str | None) -> Script:
     from crmsim.schema.load import load_script
     from crmsim.schema.problems import ProblemsError
 
@@ -57,7 +57,7 @@ def run(scenario: Path, script_file: Path | None, team: str | None, seed: int, o
     if script_file and team:
         fail_usage("give --script or --team, not both")
     loaded = load_or_exit(scenario)
-    script = _script(loaded, script_file, team)
+    script = pick_script(loaded, script_file, team)
     log_path = out_dir / "log.jsonl"
     try:
         if resume:

@@ -282,6 +282,12 @@ class LogWriter:
         return writer
 
     @property
+    def path(self) -> str | None:
+        """The file this writer appends to (None for a stream that is not a file)."""
+        name = getattr(self._stream, "name", None)
+        return name if isinstance(name, str) else None
+
+    @property
     def count(self) -> int:
         """How many records the log holds (including any present before a resume)."""
         return self._count

@@ -111,35 +111,21 @@ def state_at(log: Log, loaded: LoadedScenario, t: float) -> Session:
 def resume(path: Path, loaded: LoadedScenario | None = None) -> tuple[Session, int]:
     """Rebuild a crashed session from its log file and reattach the file; returns it and how many commands it had.
 
-    The last tick in the file may have been cut short, so it is dropped and simulated again: the file is cut back
-    to the end of the last complete tick, the commands before it are re-run, and the session goes on from there.
+    The logged commands are re-run through the last tick in the file, so the state is exactly what it was; that
+    tick may have been cut short (or its last line torn), so the re-run's records must start with the file's, and
+    whatever the crash kept from being written is written now. Nothing the file holds is dropped.
     """
     log = read_log(path)
     loaded = loaded or scenario_for(log)
     records = log.records
-    if records and records[-1].kind != "SessionEnded":
-        last = records[-1].tick
-        records = tuple(r for r in records if r.tick < last)
-    kept = Log(log.header, records, False, log.path)
-    _truncate(path, len(records))
-    session = session_for(kept, loaded)
-    count = len(records)
-    last_tick = records[-1].tick if count else 0
-    drive(session, kept, lambda s: len(s.records) >= count and s.tick >= last_tick)
-    for i, (a, b) in enumerate(zip(records, session.records, strict=False)):
-        if a.to_json() != b.to_json():
+    session = session_for(log, loaded)
+    target = records[-1].tick if records else 0
+    drive(session, log, lambda s: s.tick >= target)
+    for i, a in enumerate(records):
+        b = session.records[i] if i < len(session.records) else None
+        if b is None or a.to_json() != b.to_json():
             raise ReplayError(f"{path}:{i + 2}: the log does not match a re-run of its commands; it cannot be resumed")
     writer = LogWriter.open(path, resume=True)
-    session.attach_log(writer, skip=count)
+    session.attach_log(writer, skip=len(records))
     commands = sum(1 for r in records if r.kind == "CommandIssued")
     return session, commands
-
-
-def _truncate(path: Path, records: int) -> None:
-    """Cut the file back to its header and its first ``records`` records."""
-    data = path.read_bytes()
-    end = 0
-    for _ in range(records + 1):
-        end = data.index(b"\n", end) + 1
-    with path.open("r+b") as handle:
-        handle.truncate(end)

@@ -82,6 +82,7 @@ class Session:
         self.last_vitals: dict[str, Any] = {}
         self.paused, self.speed, self.ended, self.outcome = False, 1, False, None
         self._log, self._skip = log, 0
+        self.log_path: str | None = log.path if log is not None else None
         if log is not None:
             log.write_header(self.header())
         self.runtime = ScenarioRuntime(self)
@@ -102,6 +103,7 @@ class Session:
     def attach_log(self, log: LogWriter, skip: int) -> None:
         """Write records from now on to ``log``, which already holds the first ``skip`` of them."""
         self._log, self._skip = log, skip
+        self.log_path = log.path
         for record in self.records[skip:]:
             log.append(record)
 

@@ -66,6 +66,17 @@ class OrderView:
 
 
 @dataclass(frozen=True)
+class ConcernView:
+    """A concern raised and not yet answered."""
+
+    id: str
+    by: str
+    to: str | None
+    level: str
+    about: str
+
+
+@dataclass(frozen=True)
 class Message:
     """One line of the comms panel."""
 
@@ -92,7 +103,7 @@ class SessionView:
     alarms: tuple[AlarmView, ...]
     roles: tuple[RoleView, ...]
     orders: tuple[OrderView, ...]
-    open_concerns: tuple[str, ...]
+    open_concerns: tuple[ConcernView, ...]
     failed_equipment: tuple[str, ...]
     messages: tuple[Message, ...]
 
@@ -127,7 +138,8 @@ def snapshot(session: Session) -> SessionView:
         t=now, tick=session.tick, paused=session.paused, speed=session.speed, ended=session.ended,
         outcome=session.outcome, phase=phase.id, phase_title=phase.title,
         vitals=MappingProxyType(dict(session.last_vitals)), alarms=alarms, roles=roles, orders=orders,
-        open_concerns=tuple(c for c, d in session.orders.concerns.items() if not d.get("answered")),
+        open_concerns=tuple(ConcernView(c, d["role"], d.get("to"), d["level"], d["about"])
+                            for c, d in session.orders.concerns.items() if not d.get("answered")),
         failed_equipment=tuple(a for a, until in session.failures.items() if until > now),
         messages=latest_messages(session.records, session_names(session)),
     )  # fmt: skip
@@ -135,7 +147,9 @@ def snapshot(session: Session) -> SessionView:
 
 def session_names(session: Session) -> dict[str, str]:
     """Display names by role id, confederate id and participant id."""
-    names = {r.id: r.name for r in session.team.roles.values()} | dict(session.team.confederates)
+    formulary = session.loaded.formulary
+    names = {a: i.name.split(" (")[0] for a, i in (formulary.drugs | formulary.interventions).items()}
+    names |= {r.id: r.name for r in session.team.roles.values()} | dict(session.team.confederates)
     for p in session.team.participants.values():
         names[p.id] = names.get(p.role, p.role)
     return names | {"facilitator": "Facilitator", "scenario": "Scenario", "system": "crmsim", "physiology": "Monitor"}
@@ -157,19 +171,20 @@ def describe(record: Record, names: Mapping[str, str]) -> str | None:  # noqa: P
     """The comms-panel line for a record, or None for records the panel does not show."""
     d: Mapping[str, Any] = record.data
     name = lambda key: names.get(str(d.get(key)), str(d.get(key)))  # noqa: E731
+    action = names.get(str(d.get("action")), str(d.get("action")))
     dose = " ".join(str(d[k]) for k in ("dose", "route", "rate") if d.get(k))
     kind = record.kind
     if kind == "OrderGiven":
         to = name("to") if d.get("to") else "anyone"
-        return f"{to}: {d['action']}{' ' + dose if dose else ''} [{d['order']}]"
+        return f"{to}: {action}{' ' + dose if dose else ''} [{d['order']}]"
     if kind == "OrderAcknowledged":
-        return f"{'reads back' if d['read_back'] else 'acknowledges'} {d['action']} [{d['order']}]"
+        return f"{'reads back' if d['read_back'] else 'acknowledges'} {action}{' ' + dose if dose else ''} [{d['order']}]"
     if kind == "OrderClarified":
-        return f"asks about {d['action']}: {d['question']} [{d['order']}]"
+        return f"asks about {action}: {d['question']} [{d['order']}]"
     if kind == "OrderDeclined":
-        return f"declines {d['action']}: {d['reason']} [{d['order']}]"
+        return f"declines {action}: {d['reason']} [{d['order']}]"
     if kind == "OrderDone":
-        return f"{d['action']} done [{d['order']}]"
+        return f"{action} done [{d['order']}]"
     if kind == "FindingCalledOut":
         return d.get("text") or f"calls out {d['finding']}"
     if kind == "EmergencyDeclared":
@@ -189,7 +204,7 @@ def describe(record: Record, names: Mapping[str, str]) -> str | None:  # noqa: P
     if kind == "ConcernAnswered":
         return f"answers the concern [{d['concern']}]: {d['response']}"
     if kind == "DoseCrossChecked":
-        return f"cross-checks {d['action']}{' ' + d['dose'] if d.get('dose') else ''} with {name('with')}"
+        return f"cross-checks {action}{' ' + d['dose'] if d.get('dose') else ''} with {name('with')}"
     if kind == "AidOpened":
         return f"opens {d['title']}"
     if kind == "LineSpoken":
