@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from crmsim import __version__
-from crmsim.cli import runs, scenarios
+from crmsim.cli import play, runs, scenarios, scoring
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -21,5 +21,5 @@ def main() -> None:
     """
 
 
-for command in (scenarios.validate, scenarios.schema, runs.run, runs.replay):
+for command in (scenarios.validate, scenarios.schema, runs.run, runs.replay, play.play, scoring.score, scoring.agreement):
     main.add_command(command)

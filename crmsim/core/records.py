@@ -49,7 +49,7 @@ KINDS: dict[str, str] = {
     "InterventionEnded": "action:str role:str | order:str",
     # communication
     "OrderGiven": "order:str role:str to:str? action:str directed:bool | dose:str route:str rate:str",
-    "OrderAcknowledged": "order:str role:str read_back:bool action:str",
+    "OrderAcknowledged": "order:str role:str read_back:bool action:str | dose:str",
     "OrderClarified": "order:str role:str question:str action:str",
     "OrderDeclined": "order:str role:str reason:str action:str",
     "OrderDone": "order:str action:str role:str?",

@@ -48,7 +48,7 @@ def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, list[Issued]]]:
     """Commands grouped as the steps that applied them: by tick, split after each pause."""
     batch: list[Issued] = []
     tick = None
-    for record in records:
+    for i, record in enumerate(records):
         if record.kind != "CommandIssued":
             continue
         if tick is not None and record.tick != tick and batch:
@@ -57,8 +57,8 @@ def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, list[Issued]]]:
         tick = record.tick
         issued = Issued.from_data(dict(record.data))
         batch.append(issued)
-        if issued.command.do == "pause":
-            yield tick, batch
+        if issued.command.do == "pause" and i + 1 < len(records) and records[i + 1].kind == "Paused":
+            yield tick, batch  # a pause that took effect: what follows was applied by the next step
             batch = []
     if batch and tick is not None:
         yield tick, batch

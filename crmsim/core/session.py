@@ -23,7 +23,7 @@ from crmsim.core.clock import TICK_S, SimClock
 from crmsim.core.history import History
 from crmsim.core.log import FORMAT, FORMAT_VERSION, LogWriter, Record
 from crmsim.core.orders import OrderBook
-from crmsim.core.physiology import StandInPhysiology
+from crmsim.core.physiology import PatientModel
 from crmsim.core.runtime import ScenarioRuntime
 from crmsim.core.team import FACILITATOR, Participant, Team, default_participants
 from crmsim.core.view import SessionView, snapshot
@@ -67,7 +67,7 @@ class Session:
         self.rng_physiology = np.random.default_rng(streams[0])
         self.rng_actions = np.random.default_rng(streams[1])
         self.team = Team(loaded.scenario, self.participants)
-        self.physiology = StandInPhysiology(loaded.scenario.patient, self.rng_physiology)
+        self.physiology = PatientModel(loaded.scenario.patient, self.rng_physiology)
         self.history = History(loaded.scenario.patient.weight_kg)
         self.orders = OrderBook()
         self.alarms = AlarmMonitor()
@@ -184,12 +184,13 @@ class Session:
 
     def _carry_out(self, issued: Issued) -> str | None:
         cmd = issued.command
-        if isinstance(cmd, c.FacilitatorCommand.__args__):  # type: ignore[attr-defined]
-            if issued.by != FACILITATOR:
-                return "only the facilitator can do that"
-            return self._facilitate(cmd)
+        facilitating = isinstance(cmd, c.FacilitatorCommand.__args__)  # type: ignore[attr-defined]
+        if facilitating and issued.by != FACILITATOR:
+            return "only the facilitator can do that"
         if self.ended:
             return "the session has ended"
+        if facilitating:
+            return self._facilitate(cmd)
         role = self.team.role_of(issued.by)
         if role is None:
             return f"unknown participant '{issued.by}'"

@@ -11,12 +11,14 @@ from typing import Literal
 from pydantic import Field, model_validator
 
 from crmsim.schema.base import Chance, Duration, Id, Model, QuantityField, Route, Text, Volume
+from crmsim.schema.phases import InsultKind
 
 #: What a drug's effect acts on, in the physiology model's hidden state.
 EffectTarget = Literal[
     "heart_rate",
     "contractility",
     "vascular_tone",
+    "vasodilation",
     "venous_return",
     "bronchodilation",
     "mast_cell_stabilisation",
@@ -30,6 +32,7 @@ EffectTarget = Literal[
     "muscle_relaxation_mh",
     "local_anaesthetic_binding",
     "antiarrhythmic",
+    "arrhythmogenic",
     "potassium_shift",
     "calcium",
     "glucose",
@@ -50,6 +53,19 @@ InterventionKind = Literal[
     "procedure",
     "monitoring",
     "positioning",
+]
+
+AirwayDevice = Literal["supraglottic", "tracheal", "front_of_neck"]
+
+FluidProduct = Literal[
+    "crystalloid",
+    "colloid",
+    "red_cells",
+    "plasma",
+    "platelets",
+    "cryoprecipitate",
+    "whole_blood",
+    "mixed",
 ]
 
 LabValue = Literal[
@@ -131,6 +147,22 @@ class Intervention(Model):
     fio2: Chance | None = Field(default=None, description="inspired oxygen fraction delivered (oxygen, ventilation)")
     volume: Volume | None = Field(default=None, description="volume given (fluids and blood)")
     energy_j: float | None = Field(default=None, gt=0, le=400, description="defibrillation energy in joules")
+    minute_ventilation: float | None = Field(
+        default=None, gt=0, le=4, description="ventilation: minute ventilation as a multiple of the patient's normal"
+    )
+    airway_device: AirwayDevice | None = Field(
+        default=None, description="airway: the device, which decides the obstructions it bypasses"
+    )
+    product: FluidProduct | None = Field(
+        default=None, description="fluid and blood: what runs in (default: crystalloid for fluid, red cells for blood)"
+    )
+    infuse_over: Duration | None = Field(default=None, description="fluid and blood: time the volume takes to run in")
+    relieves: dict[InsultKind, Chance] = Field(
+        default_factory=dict, description="fraction of an insult's severity this removes (e.g. needle decompression)"
+    )
+    halts: tuple[InsultKind, ...] = Field(
+        default=(), description="insults that grow no further once this is done (e.g. stopping the trigger)"
+    )
     result_delay: Duration | None = Field(default=None, description="time until a lab result comes back")
     reports: tuple[LabValue, ...] = ()
     steps: tuple[Text, ...] = Field(default=(), description="the content of a cognitive aid")
@@ -144,6 +176,10 @@ class Intervention(Model):
             raise ValueError("a cognitive aid needs its 'steps'")
         if self.kind in ("fluid", "blood") and self.volume is None:
             raise ValueError(f"a {self.kind} intervention needs its 'volume'")
+        for name, kinds in (("minute_ventilation", ("ventilation",)), ("airway_device", ("airway",)),
+                            ("product", ("fluid", "blood")), ("infuse_over", ("fluid", "blood"))):
+            if getattr(self, name) is not None and self.kind not in kinds:
+                raise ValueError(f"'{name}' is only for {' or '.join(kinds)} interventions, not '{self.kind}'")
         return self
 
 

@@ -182,3 +182,29 @@ def test_killed_run_resumes_to_the_same_final_log(loaded: LoadedScenario, tmp_pa
     ScriptRunner(loaded.scripts["reference"]).run(session, skip=done)
     session.sync_log()
     assert cut.read_bytes() == data
+
+
+def test_nothing_happens_after_the_end_and_paused_steps_replay(loaded: LoadedScenario, tmp_path: Path) -> None:
+    """Commands after the end (even the facilitator's, in the same step) are rejected; pauses, resumes and
+    commands given while paused replay byte for byte."""
+    path = tmp_path / "log.jsonl"
+    with LogWriter.open(path) as writer:
+        s = Session(loaded, 2, log=writer)
+        for _ in range(5):
+            s.step()
+        s.submit(Issued("facilitator", c.Pause(do="pause")))
+        s.submit(Issued("facilitator", c.Annotate(do="annotate", tag="a")))
+        s.step()
+        s.submit(Issued("p1", c.Declare(do="declare")))
+        s.step()
+        s.submit(Issued("facilitator", c.Resume(do="resume")))
+        s.step()
+        s.step()
+        s.submit(Issued("facilitator", c.EndSession(do="end")))
+        s.submit(Issued("facilitator", c.JumpToPhase(do="jump", phase="treatment")))
+        s.step()
+    rejected = [r.data["reason"] for r in s.records if r.kind == "CommandRejected"]
+    assert rejected == ["the session is paused", "the session has ended"]
+    assert [r.kind for r in s.records[-3:]] == ["SessionEnded", "CommandIssued", "CommandRejected"]
+    assert s.runtime.phase.id == "onset"
+    assert verify(read_log(path), loaded) is None

@@ -1,119 +1,161 @@
-"""Blood in the stand-in model: circulating volume, red cells and clotting factors; bleeding and transfusion.
+"""Blood: circulating volume and what it carries; bleeding, capillary leak, refill, fluids and transfusion.
 
-Normal volume is 70 ml/kg (65 for women). Bleeding removes whole blood; crystalloid adds volume only; blood
-products are taken as a mix (half red cells, some plasma). Whatever runs in does so over about five minutes,
-and volume beyond normal leaks out over half an hour. Haemoglobin, platelets, fibrinogen and INR follow from
-dilution.
+Circulating volume holds red cells, coagulation factors, fibrinogen and platelets as amounts, so concentrations
+follow from what comes and goes. Bleeding takes whole blood (and, with the fibrinolysis of major haemorrhage,
+extra fibrinogen unless tranexamic acid blocks it); capillary leak takes plasma, so the blood concentrates;
+crystalloid dilutes and mostly leaves the circulation again (three quarters of it, with a 20-minute time
+constant: Hahn, Anesthesiology 2010;113:470); colloid and blood stay. After a loss the interstitium refills the
+plasma slowly. What runs in does so at the intervention's rate (100 ml/min under pressure by default).
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
-#: Effective volume loss -> (blood-pressure factor, heart-rate factor), interpolated (ATLS classes I–IV).
-VOLUME_LOSS: tuple[tuple[float, float, float], ...] = (
-    (0.0, 1.0, 1.0),
-    (0.15, 0.98, 1.2),
-    (0.30, 0.85, 1.55),
-    (0.40, 0.65, 1.8),
-    (0.50, 0.45, 1.9),
-    (0.70, 0.15, 1.6),
-    (1.00, 0.05, 1.0),
-)
-_RUN_IN_S = 300.0
-_LEAK_S = 1800.0
-
-
-def volume_factors(loss: float) -> tuple[float, float]:
-    """(pressure factor, heart-rate factor) for an effective loss (negative: overfilled, a little more pressure)."""
-    if loss <= 0.0:
-        return 1.0 + 0.25 * min(-loss, 0.2), 1.0
-    rows = VOLUME_LOSS
-    for i in range(1, len(rows)):
-        x1, p1, h1 = rows[i]
-        if loss <= x1:
-            x0, p0, h0 = rows[i - 1]
-            f = (loss - x0) / (x1 - x0)
-            return p0 + (p1 - p0) * f, h0 + (h1 - h0) * f
-    return rows[-1][1], rows[-1][2]
+#: Product -> (red cells, factor level, fibrinogen g/L, platelets 10^9/ml, fraction that leaves, temperature °C)
+#: per ml. Composition from UK blood-component specifications, rounded (estimates for a model).
+PRODUCTS: dict[str, tuple[float, float, float, float, float, float]] = {
+    "crystalloid": (0.0, 0.0, 0.0, 0.0, 0.75, 21.0),
+    "colloid": (0.0, 0.0, 0.0, 0.0, 0.2, 21.0),
+    "red_cells": (0.6, 0.1, 0.2, 0.0, 0.0, 35.0),
+    "plasma": (0.0, 0.9, 2.5, 0.0, 0.0, 35.0),
+    "platelets": (0.0, 0.9, 2.0, 0.9, 0.0, 30.0),
+    "cryoprecipitate": (0.0, 0.5, 8.0, 0.0, 0.0, 35.0),
+    "whole_blood": (0.4, 0.8, 2.5, 0.1, 0.0, 35.0),
+    "mixed": (0.3, 0.5, 1.3, 0.0, 0.0, 35.0),
+}
+EXCESS_TAU_MIN = 20.0
+REFILL_TAU_MIN = 90.0  # transcapillary refill after haemorrhage (estimate)
+REFILL_MAX = 0.25  # of normal volume (estimate)
+CITRATE_TAU_MIN = 8.0  # citrate metabolism (estimate)
+FIBRINOGEN = 3.0  # g/L plasma (4.5 at term: obstetric)
+PLATELETS = 250.0  # 10^9/L
 
 
 class Blood:
-    """Circulating volume and what it carries."""
+    """Circulating volume and its contents."""
 
-    def __init__(self, weight_kg: float, female: bool) -> None:
-        self.female = female
-        self.normal = (65.0 if female else 70.0) * weight_kg
-        self.volume = self.normal
-        self.red_cells_normal = self.normal * (0.38 if female else 0.42)
-        self.red_cells = self.red_cells_normal
-        self.native = self.normal  # volume still carrying the patient's own platelets and factors
-        self.products_given = 0.0
-        self.running: dict[str, list[float]] = {}  # id -> [ml left, ml/s, red-cell fraction, factor fraction]
+    def __init__(self, normal_ml: float, hb_g_l: float, obstetric: bool) -> None:
+        self.normal = normal_ml
+        self.hb0 = hb_g_l
+        hct = hb_g_l / 340.0
+        self.volume = normal_ml
+        self.red = self.red0 = normal_ml * hct
+        self.plasma0 = plasma = normal_ml - self.red
+        self.factors = plasma
+        self.fibrinogen = (4.5 if obstetric else FIBRINOGEN) * plasma / 1000.0
+        self.platelets = PLATELETS * normal_ml / 1000.0
+        self.excess = 0.0  # crystalloid still to leave, ml
+        self.refilled = 0.0
+        self.citrate = 0.0  # ml of citrated product not yet metabolised
+        self.running: dict[str, list[Any]] = {}  # id -> [ml left, ml/min, product]
+        self.lost = self.given = self.products = 0.0
+        self.heat_j = 0.0  # heat taken to warm what ran in this step, J (set by advance)
 
-    def infuse(self, key: str, volume: float, blood: bool) -> None:
-        """Start ``volume`` ml running in (added to what ``key`` still has to run)."""
-        running = self.running.setdefault(key, [0.0, 0.0, 0.5 if blood else 0.0, 0.4 if blood else 0.0])
-        running[0] += volume
-        running[1] = max(running[1], volume / _RUN_IN_S)
+    def infuse(self, key: str, volume: float, rate_ml_min: float, product: str) -> None:
+        """Start ``volume`` ml of ``product`` running at ``rate_ml_min`` (added to what ``key`` still has)."""
+        entry = self.running.setdefault(key, [0.0, rate_ml_min, product])
+        entry[0] += volume
+        entry[1], entry[2] = max(entry[1], rate_ml_min), product
 
     def stop(self, key: str) -> None:
         """Stop what ``key`` is running in."""
         self.running.pop(key, None)
 
-    @property
-    def changing(self) -> bool:
-        """Whether anything runs in or leaks out."""
-        return bool(self.running) or self.volume > self.normal
-
-    def advance(self, dt: float, bleed_ml_s: float) -> None:
-        """Bleed, run fluids in and let excess leak, for ``dt`` seconds."""
-        volume = self.volume
-        if bleed_ml_s > 0.0:
-            loss = min(bleed_ml_s * dt, max(0.0, volume - 0.2 * self.normal))
+    def advance(self, dt: float, bleed_ml_min: float, leak_ml_min: float, fibrinolysis: float, core_temp: float,
+                leak_factor: float) -> None:  # fmt: skip
+        """Move ``dt`` minutes on: bleed, leak, run fluids in, redistribute and refill."""
+        vol = self.volume
+        self.heat_j = 0.0
+        if bleed_ml_min > 0.0:
+            loss = min(bleed_ml_min * dt, max(0.0, vol - 0.15 * self.normal))
             if loss > 0.0:
-                keep = 1.0 - loss / volume
-                self.red_cells *= keep
-                self.native *= keep
-                volume -= loss
+                keep = 1.0 - loss / vol
+                self.red *= keep
+                self.factors *= keep
+                self.platelets *= keep
+                self.fibrinogen *= keep * (1.0 - 0.5 * fibrinolysis * loss / vol)
+                self.excess *= keep
+                vol -= loss
+                self.lost += loss
+        if leak_ml_min > 0.0:
+            plasma = vol - self.red
+            loss = min(leak_ml_min * dt, max(0.0, plasma - 0.5 * self.plasma0))  # at most half the plasma leaks
+            if loss > 0.0:
+                keep = 1.0 - loss / plasma
+                self.factors *= keep
+                self.fibrinogen *= keep
+                vol -= loss
         if self.running:
-            done = []
-            for key, running in self.running.items():
-                add = min(running[0], running[1] * dt)
-                running[0] -= add
-                volume += add
-                self.red_cells += add * running[2]
-                self.native += add * running[3]
-                if running[2]:
-                    self.products_given += add
-                if running[0] <= 1e-9:
-                    done.append(key)
-            for key in done:
-                del self.running[key]
-        if volume > self.normal:
-            leak = (volume - self.normal) * dt / _LEAK_S
-            self.native *= 1.0 - leak / volume
-            volume -= leak
-        self.volume = min(volume, 2.0 * self.normal)
+            vol = self._run_in(dt, vol, core_temp)
+        if self.excess > 0.0:
+            out = self.excess * (1.0 - math.exp(-dt * (1.0 + 3.0 * leak_factor) / EXCESS_TAU_MIN))
+            self.excess -= out
+            vol -= out
+        if vol < self.normal and self.refilled < REFILL_MAX * self.normal:
+            add = min((self.normal - vol) * dt / REFILL_TAU_MIN, REFILL_MAX * self.normal - self.refilled)
+            self.refilled += add
+            vol += add
+        if self.citrate > 0.0:
+            self.citrate *= math.exp(-dt / CITRATE_TAU_MIN)
+        self.volume = min(max(vol, self.red + 0.05 * self.normal), 2.0 * self.normal)
+
+    def _run_in(self, dt: float, vol: float, core_temp: float) -> float:
+        done = []
+        for key, entry in self.running.items():
+            add = min(entry[0], entry[1] * dt)
+            entry[0] -= add
+            red, factors, fib, platelets, leaves, temp = PRODUCTS.get(entry[2], PRODUCTS["crystalloid"])
+            vol += add
+            self.red += add * red
+            self.factors += add * factors
+            self.fibrinogen += add * fib / 1000.0
+            self.platelets += add * platelets
+            self.excess += add * leaves
+            self.given += add
+            if red or factors:
+                self.products += add
+                self.citrate += add
+            self.heat_j += add * 4.0 * (core_temp - temp)  # about 4 J/ml/°C
+            if entry[0] <= 1e-9:
+                done.append(key)
+        for key in done:
+            del self.running[key]
+        return vol
+
+    @property
+    def plasma(self) -> float:
+        """Plasma volume, ml."""
+        return max(self.volume - self.red, 1.0)
+
+    def hb(self) -> float:
+        """Haemoglobin, g/L."""
+        return self.hb0 * (self.red / self.volume) / (self.red0 / self.normal)
 
     def labs(self) -> dict[str, float]:
-        """Haemoglobin (g/L), platelets (10^9/L), fibrinogen (g/L), INR."""
-        dilution = self.native / self.volume
-        hb0 = 130.0 if self.female else 145.0
+        """Haemoglobin (g/L), platelets (10^9/L), fibrinogen (g/L), INR and ionised calcium (mmol/L)."""
+        level = max(self.factors / self.plasma, 0.02)
         return {
-            "hb": hb0 * (self.red_cells / self.volume) / (self.red_cells_normal / self.normal),
-            "platelets": 250.0 * dilution,
-            "fibrinogen": 3.0 * dilution,
-            "inr": min(10.0, 1.0 + 1.2 * (1.0 - dilution) / max(dilution, 0.05)),
+            "hb": self.hb(),
+            "platelets": self.platelets / (self.volume / 1000.0),
+            "fibrinogen": self.fibrinogen / (self.plasma / 1000.0),
+            "inr": min(10.0, 1.0 + 0.5 * max(1.0 / level - 1.0, 0.0) ** 1.2),
+            "ica": max(0.5, 1.15 - 0.00015 * self.citrate),
         }
+
+    def coagulopathy(self) -> float:
+        """0-1: how much clotting has failed (low fibrinogen, platelets, factors), which makes bleeding faster."""
+        labs = self.labs()
+        fib = min(max((2.0 - labs["fibrinogen"]) / 1.5, 0.0), 1.0)
+        plt = min(max((80.0 - labs["platelets"]) / 60.0, 0.0), 1.0)
+        inr = min(max((labs["inr"] - 1.3) / 1.5, 0.0), 1.0)
+        return min(1.0, 0.5 * fib + 0.3 * plt + 0.3 * inr)
 
     def snapshot(self) -> dict[str, Any]:
         """JSON-safe state."""
         return {
-            "volume_ml": self.volume,
-            "normal_ml": self.normal,
-            "red_cells_ml": self.red_cells,
-            "native_ml": self.native,
-            "products_given_ml": self.products_given,
-            "running": {key: {"ml_left": r[0], "ml_per_s": r[1]} for key, r in self.running.items()},
-        }
+            "volume_ml": self.volume, "normal_ml": self.normal, "red_cells_ml": self.red,
+            "crystalloid_excess_ml": self.excess, "lost_ml": self.lost, "given_ml": self.given,
+            "running": {key: {"ml_left": r[0], "ml_per_min": r[1], "product": r[2]} for key, r in self.running.items()},
+        }  # fmt: skip

@@ -1,50 +1,43 @@
-"""Insults in the stand-in model: severities that ramp, relief earned from drugs, and the rhythm they impose.
+"""Insults: severities that ramp, relief earned from treatment, and the rhythm an arrest or arrhythmia demands.
 
-An insult's severity moves linearly toward its target (0–1) at the speed its ramp sets. Drug effects earn it a
-lasting ``relief`` (0–1, see :data:`RELIEF`); what the rest of the model sees is ``severity × (1 − relief)``.
-Restarting or stopping an insult folds the relief into the severity, so nothing jumps.
+An insult's severity moves linearly toward its target (0-1) at the speed its ramp sets (the shape AnaSim and Pulse
+use for crises). Treatment earns it a lasting ``relief`` (0-1): drugs by their effect-site activation (see
+:data:`RELIEF`), procedures at once (an intervention's ``relieves``). What the rest of the model sees is the
+*effective* severity ``severity × (1 − relief)``. Restarting or stopping an insult folds the relief into the
+severity, so nothing jumps. An intervention that ``halts`` an insult caps its target where it stands: removing the
+trigger stops a reaction from growing, but does not undo it.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from crmsim.schema.phases import InsultStart
 
-PULSELESS = frozenset({"vf", "pea", "asystole"})
-#: Rhythms a successful shock converts to sinus (VF and VT defibrillated, SVT and AF cardioverted).
-SHOCKABLE = frozenset({"vf", "vt", "svt", "af"})
-#: ECG rate shown in a pulseless rhythm (anything not listed: 45).
-ARREST_HR: dict[str, float] = {"vf": 0.0, "asystole": 0.0, "vt": 180.0}
-#: Arrhythmias with a pulse: (heart rate, blood-pressure factor).
-RHYTHM_PRESETS: dict[str, tuple[float, float]] = {
-    "svt": (190.0, 0.75),
-    "af": (130.0, 0.9),
-    "vt": (170.0, 0.65),
-    "sinus_tachycardia": (130.0, 0.95),
-    "sinus_bradycardia": (40.0, 0.8),
-}
-#: Insult -> ((drug-effect activation, relief per minute at full activation), ...). ``adrenergic`` is vascular
-#: tone and bronchodilation together (adrenaline's signature), so a pure vasopressor props up the pressure
-#: without treating anaphylaxis.
+#: Insult -> ((drug-effect activation, relief per minute at full activation), ...). Estimates: relief over
+#: minutes once the specific treatment reaches its effect site.
 RELIEF: dict[str, tuple[tuple[str, float], ...]] = {
-    "anaphylaxis": (("mast_cell_stabilisation", 0.06), ("adrenergic", 0.06)),
+    "anaphylaxis": (("mast_cell_stabilisation", 0.1),),
     "bronchospasm": (("bronchodilation", 0.15),),
-    "malignant_hyperthermia": (("muscle_relaxation_mh", 0.3),),
-    "last": (("local_anaesthetic_binding", 0.3),),
-    "laryngospasm": (("neuromuscular_block", 1.5),),
+    "malignant_hyperthermia": (("muscle_relaxation_mh", 0.25),),
+    "last": (("local_anaesthetic_binding", 0.25),),
     "arrhythmia": (("antiarrhythmic", 0.5),),
 }
+#: Rhythms that can only be arrests; under ``arrhythmia`` they arrest too.
+PULSELESS_RHYTHMS = frozenset({"vf", "pea", "asystole"})
+RHYTHM_KINDS = ("cardiac_arrest", "arrhythmia")
 
 
 class Insult:
     """One insult's state."""
 
-    __slots__ = ("severity", "target", "speed", "relief", "bleed_ml_min", "rhythm")
+    __slots__ = ("severity", "target", "speed", "relief", "bleed_ml_min", "rhythm", "epoch")
 
     def __init__(self) -> None:
         self.severity = self.target = self.speed = self.relief = self.bleed_ml_min = 0.0
         self.rhythm = "sinus"
+        self.epoch = 0  # counts (re)starts, so the rhythm can tell a re-asserted arrest from an old one
 
     @property
     def effective(self) -> float:
@@ -63,14 +56,22 @@ class Insult:
             self.severity, self.speed = target, 0.0
 
 
+@dataclass(frozen=True)
+class RhythmDemand:
+    """The rhythm an arrest or arrhythmia insult imposes: which, whether it is an arrest, and its start count."""
+
+    rhythm: str
+    arrest: bool
+    epoch: int
+
+
 class Insults:
-    """Every insult in force, the arrests the physiology brings on itself, and peaks for the lab."""
+    """Every insult in force, and the peak each reached (for the laboratory)."""
 
     def __init__(self) -> None:
         self.active: dict[str, Insult] = {}
         self.peak: dict[str, float] = {}
-        self.derived: str | None = None
-        self.hypoxic_s = 0.0  # seconds of profound hypoxaemia, decaying when oxygenated
+        self._epoch = 0
 
     def start(self, insult: InsultStart, severity: float, ramp: float, weight_kg: float) -> None:
         """Start or re-target ``insult`` (numbers already made finite by the caller)."""
@@ -81,15 +82,33 @@ class Insults:
         rate = insult.rate
         if rate is not None and rate.dimension == "volume":
             ml_min = rate.for_weight(weight_kg).per_minute()
-            state.bleed_ml_min = ml_min if 0.0 <= ml_min < 1e5 else (1e5 if ml_min >= 1e5 else 0.0)
+            state.bleed_ml_min = min(max(ml_min, 0.0), 1e5) if ml_min == ml_min else 0.0
         if insult.rhythm is not None:
             state.rhythm = insult.rhythm
+        self._epoch += 1
+        state.epoch = self._epoch
 
     def stop(self, kind: str, ramp: float) -> None:
         """Let ``kind`` fall to 0 over ``ramp`` seconds."""
         state = self.active.get(kind)
         if state is not None:
             state.retarget(0.0, ramp)
+
+    def relieve(self, kind: str, fraction: float) -> None:
+        """Remove ``fraction`` of what is left of ``kind`` (a procedure that treats it)."""
+        state = self.active.get(kind)
+        if state is not None:
+            state.relief = 1.0 - (1.0 - state.relief) * (1.0 - min(max(fraction, 0.0), 1.0))
+
+    def halt(self, kind: str) -> None:
+        """``kind`` grows no further than it is now."""
+        state = self.active.get(kind)
+        if state is not None and state.target > state.severity:
+            state.target = state.severity
+
+    def clear(self, kind: str) -> None:
+        """End ``kind`` at once (a shock that converted the rhythm it imposed)."""
+        self.active.pop(kind, None)
 
     def advance(self, dt: float, activation: dict[str, float], severity: dict[str, float]) -> None:
         """Ramp, earn relief, and put each effective severity above zero into ``severity``."""
@@ -101,7 +120,7 @@ class Insults:
                 s = min(target, s + ins.speed * dt) if s < target else max(target, s - ins.speed * dt)
                 ins.severity = s
             relief = RELIEF.get(kind)
-            if relief and s > 0.0 and not (kind == "arrhythmia" and ins.rhythm in PULSELESS):
+            if relief and s > 0.0 and not (kind == "arrhythmia" and ins.rhythm in PULSELESS_RHYTHMS):
                 gain = 0.0
                 for name, per_min in relief:
                     a = activation.get(name, 0.0)
@@ -119,36 +138,27 @@ class Insults:
         for kind in ended:
             del self.active[kind]
 
-    def update_derived(self, dt: float, last: float, loss: float, sat: float) -> None:
-        """Asystole from severe LAST; PEA from exsanguination or 90 s of profound hypoxaemia; with hysteresis."""
-        self.hypoxic_s = self.hypoxic_s + dt if sat < 0.3 else max(0.0, self.hypoxic_s - 2.0 * dt)
-        was = self.derived
-        if last >= 0.9 or (was == "asystole" and last >= 0.8):
-            self.derived = "asystole"
-        elif loss >= 0.6 or self.hypoxic_s >= 90.0 or (was == "pea" and (loss >= 0.5 or sat < 0.6)):
-            self.derived = "pea"
-        else:
-            self.derived = None
+    def rhythm_demand(self) -> RhythmDemand | None:
+        """The rhythm imposed now: an arrest in force (effective severity 0.5 or more) wins over an arrhythmia."""
+        for kind in RHYTHM_KINDS:
+            state = self.active.get(kind)
+            if state is not None and state.effective >= 0.5:
+                arrest = kind == "cardiac_arrest" or state.rhythm in PULSELESS_RHYTHMS
+                return RhythmDemand(state.rhythm, arrest, state.epoch)
+        return None
 
-    def rhythm(self, intrinsic: str) -> tuple[str, bool, tuple[float, float] | None]:
-        """The rhythm on the ECG, whether there is no pulse, and the preset of an arrhythmia with a pulse."""
-        arrest = self.active.get("cardiac_arrest")
-        if arrest is not None and arrest.effective >= 0.5:
-            return arrest.rhythm, True, None
-        if self.derived is not None:
-            return self.derived, True, None
-        arrhythmia = self.active.get("arrhythmia")
-        if arrhythmia is not None and arrhythmia.effective >= 0.5:
-            rhythm = arrhythmia.rhythm
-            return rhythm, rhythm in PULSELESS, RHYTHM_PRESETS.get(rhythm)
-        return intrinsic, intrinsic in PULSELESS, None
+    def kind_of_demand(self) -> str | None:
+        """Which insult imposes the rhythm now (for a shock to clear)."""
+        for kind in RHYTHM_KINDS:
+            state = self.active.get(kind)
+            if state is not None and state.effective >= 0.5:
+                return kind
+        return None
 
-    def defibrillate(self) -> None:
-        """A successful shock ends an arrest or arrhythmia in a shockable rhythm."""
-        for kind in ("cardiac_arrest", "arrhythmia"):
-            ins = self.active.get(kind)
-            if ins is not None and ins.rhythm in SHOCKABLE and ins.effective >= 0.5:
-                del self.active[kind]
+    def bleed_ml_min(self) -> float:
+        """The haemorrhage insult's rate at full severity, ml/min."""
+        state = self.active.get("haemorrhage")
+        return state.bleed_ml_min if state is not None else 0.0
 
     def snapshot(self) -> dict[str, Any]:
         """JSON-safe state."""
@@ -158,7 +168,5 @@ class Insults:
                        "bleed_ml_min": i.bleed_ml_min, "rhythm": i.rhythm}
                 for kind, i in self.active.items()
             },
-            "derived_arrest": self.derived,
-            "hypoxic_s": self.hypoxic_s,
             "peak": dict(self.peak),
-        }
+        }  # fmt: skip

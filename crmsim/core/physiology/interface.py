@@ -40,7 +40,8 @@ class VitalSigns:
     """What the monitor shows at one instant.
 
     ``hr`` /min, ``sbp`` ``dbp`` ``map`` mmHg, ``spo2`` %, ``rr`` /min, ``etco2`` mmHg, ``temp`` °C and the ECG
-    ``rhythm`` (one of ``crmsim.schema.base.RHYTHMS``).
+    ``rhythm`` (one of ``crmsim.schema.base.RHYTHMS``); ``st`` is the ST-segment deviation in mm (negative:
+    depression, as in myocardial ischaemia), for drawing the ECG; it is not part of the logged vital signs.
     """
 
     hr: float
@@ -52,9 +53,10 @@ class VitalSigns:
     etco2: float
     temp: float
     rhythm: str
+    st: float = 0.0
 
     def as_dict(self) -> dict[str, float | str]:
-        """The vitals for a log record: numbers rounded to 0.1 (temperature to 0.01), plus the rhythm."""
+        """The vitals for a log record: numbers rounded to 0.1 (temperature to 0.01), plus the rhythm (not ``st``)."""
         return {
             "hr": round(self.hr, 1),
             "sbp": round(self.sbp, 1),

@@ -1,0 +1,205 @@
+"""Rate every element of a framework from the indicators: a score on the element's own scale (or not observed),
+the evidence (record seqs) and one sentence of reason.
+
+An element's quality (0-1) is the weighted mean of the qualities of its observed indicators — scenario markers
+count twice, generic metrics once — capped at the worst of them plus 0.5, so that one dangerous lapse cannot be
+averaged away. The quality maps onto the scale linearly: ``score = min + round(quality × (max − min))``. A
+category's score is the mean of its observed elements. Both rules are crmsim's judgement (``docs/scoring.md``).
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+
+from crmsim.schema.frameworks import Element, Framework, bundled_frameworks
+from crmsim.scoring.indicators import Indicators
+from crmsim.scoring.rules import GLOBAL_ELEMENTS, metrics_for
+
+#: Markers are the scenario author's own evidence for an element: they weigh twice a generic metric.
+MARKER_WEIGHT = 2.0
+#: An element's quality is at most its worst indicator's plus this.
+WORST_MARGIN = 0.5
+
+
+@dataclass(frozen=True)
+class Rated:
+    """One rating of an element by one rater (``auto`` or an educator's id)."""
+
+    rater: str
+    score: int | None
+    comment: str
+
+
+@dataclass(frozen=True)
+class ElementRating:
+    """An element's rating with its evidence and reason; ``ratings`` keeps every rater's score, auto first."""
+
+    framework: str
+    category: str
+    element: str
+    name: str
+    scale: tuple[int, int]
+    quality: float | None
+    evidence: tuple[int, ...]
+    reason: str
+    ratings: tuple[Rated, ...] = ()
+
+    @property
+    def auto_score(self) -> int | None:
+        return self.ratings[0].score if self.ratings else None
+
+    @property
+    def score(self) -> int | None:
+        """The final score: the last educator's override if there is one, else the automatic rating."""
+        return self.ratings[-1].score if self.ratings else None
+
+    @property
+    def rater(self) -> str:
+        return self.ratings[-1].rater if self.ratings else "auto"
+
+
+@dataclass(frozen=True)
+class CategoryRating:
+    """A category and its elements' ratings; its score is the mean of the observed element scores."""
+
+    id: str
+    name: str
+    elements: tuple[ElementRating, ...]
+
+    @property
+    def score(self) -> float | None:
+        scores = [e.score for e in self.elements if e.score is not None]
+        return round(sum(scores) / len(scores), 2) if scores else None
+
+
+@dataclass(frozen=True)
+class FrameworkRating:
+    """One framework rated for the team (``participant`` None) or one participant."""
+
+    framework: Framework
+    participant: str | None
+    role: str | None
+    categories: tuple[CategoryRating, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def elements(self) -> Iterable[ElementRating]:
+        for category in self.categories:
+            yield from category.elements
+
+    def element(self, element_id: str) -> ElementRating | None:
+        return next((e for e in self.elements() if e.element == element_id), None)
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """One input to an element: its quality, weight, evidence and reason."""
+
+    quality: float | None
+    weight: float
+    evidence: tuple[int, ...]
+    reason: str
+
+
+def to_scale(quality: float, low: int, high: int) -> int:
+    """A 0-1 quality as a point of the scale (half-way rounds up)."""
+    return low + int(math.floor(quality * (high - low) + 0.5 + 1e-9))
+
+
+def combine(indicators: list[Indicator]) -> float | None:
+    """The element quality: weighted mean of the observed indicators, capped at the worst plus the margin."""
+    seen = [i for i in indicators if i.quality is not None]
+    if not seen:
+        return None
+    mean = sum(i.quality * i.weight for i in seen) / sum(i.weight for i in seen)  # type: ignore[operator]
+    worst = min(i.quality for i in seen)  # type: ignore[type-var]
+    return min(mean, worst + WORST_MARGIN)
+
+
+def _sentence(parts: list[str]) -> str:
+    text = "; ".join(p for p in parts if p)
+    return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
+
+
+def _reason(score_label: str, seen: list[Indicator], unseen: list[Indicator]) -> str:
+    if not seen:
+        why = unseen[0].reason if unseen else "nothing in the log bears on it"
+        return _sentence([f"not observed: {why}"])
+    ordered = sorted(seen, key=lambda i: (i.quality, -i.weight))
+    worst, best = ordered[0], ordered[-1]
+    low = combine(seen) is not None and (combine(seen) or 0.0) < 0.5
+    parts = [worst.reason] if worst is best else ([worst.reason, best.reason] if low else [best.reason, worst.reason])
+    return _sentence([f"{score_label} — {parts[0]}", *parts[1:]])
+
+
+def _covered(framework_id: str, element: Element, category_id: str, refs: Iterable[str],
+             maps: dict[str, set[str]]) -> bool:  # fmt: skip
+    own = {f"{framework_id}.{element.id}", f"{framework_id}.{category_id}"}
+    targets = set(element.maps_to) | own
+    for ref in refs:
+        if ref in targets or maps.get(ref, set()) & targets:
+            return True
+    return False
+
+
+@functools.lru_cache(maxsize=1)
+def _category_members() -> dict[str, set[str]]:
+    """Each category ref -> its element refs, across the bundled frameworks (to resolve category evidence)."""
+    members: dict[str, set[str]] = {}
+    for fid, framework in bundled_frameworks().items():
+        for category, element in framework.iter_elements():
+            members.setdefault(f"{fid}.{category.id}", set()).add(f"{fid}.{element.id}")
+    return members
+
+
+def _label(framework: Framework, element: Element, score: int) -> str:
+    scale = framework.scale_for(element)
+    point = next((p for p in scale.points if p.value == score), None)
+    return f"{point.label} ({score})" if point and point.label != str(score) else f"Rated {score}/{scale.max}"
+
+
+def rate(framework: Framework, found: Indicators) -> FrameworkRating:
+    """Rate every element of ``framework`` from one set of indicators."""
+    members = _category_members()
+    rated: dict[str, list[ElementRating]] = {}
+    global_ids: list[tuple[str, Element]] = []
+    for category, element in framework.iter_elements():
+        ref = f"{framework.id}.{element.id}"
+        if ref in GLOBAL_ELEMENTS:
+            global_ids.append((category.id, element))
+            continue
+        inputs = [Indicator(m.quality, 1.0, m.evidence, m.reason)
+                  for m in (found.measures[name] for name in metrics_for(ref))]  # fmt: skip
+        inputs += [Indicator(m.quality, MARKER_WEIGHT, m.evidence, m.reason) for m in found.markers
+                   if _covered(framework.id, element, category.id, m.evidences, members)]  # fmt: skip
+        rated.setdefault(category.id, []).append(_element(framework, category.id, element, inputs))
+    others = [e for items in rated.values() for e in items if e.quality is not None]
+    for category_id, element in global_ids:
+        inputs = [Indicator(e.quality, 1.0, e.evidence, f"{e.name.lower()} rated {e.score}") for e in others]
+        rating = _element(framework, category_id, element, inputs)
+        reason = rating.reason
+        if rating.score is not None:
+            reason = _sentence([f"{_label(framework, element, rating.score)} — the mean of the {len(others)} "
+                                "elements rated"])
+        rated.setdefault(category_id, []).append(replace(rating, reason=reason, evidence=()))
+    categories = tuple(CategoryRating(c.id, c.name, tuple(sorted(
+        rated.get(c.id, []), key=lambda e: [x.id for x in c.elements].index(e.element))))
+        for c in framework.categories)  # fmt: skip
+    return FrameworkRating(framework, found.participant, found.role, categories)
+
+
+def _element(framework: Framework, category_id: str, element: Element, inputs: list[Indicator]) -> ElementRating:
+    scale = framework.scale_for(element)
+    quality = combine(inputs)
+    seen = [i for i in inputs if i.quality is not None]
+    unseen = [i for i in inputs if i.quality is None]
+    score = None if quality is None else to_scale(quality, scale.min, scale.max)
+    label = _label(framework, element, score) if score is not None else ""
+    evidence = tuple(sorted({s for i in seen for s in i.evidence}))
+    return ElementRating(
+        framework=framework.id, category=category_id, element=element.id, name=element.name,
+        scale=(scale.min, scale.max), quality=quality, evidence=evidence, reason=_reason(label, seen, unseen),
+        ratings=(Rated("auto", score, ""),),
+    )  # fmt: skip
