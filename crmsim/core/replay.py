@@ -13,8 +13,8 @@ from pathlib import Path
 from crmsim.core.log import Log, LogWriter, Record, read_log
 from crmsim.core.session import Issued, Session
 from crmsim.core.team import Participant
-from crmsim.schema.catalogue import bundled_scenario_dir
-from crmsim.schema.load import LoadedScenario, load_scenario
+from crmsim.core.provenance import scenario_for_log
+from crmsim.schema.load import LoadedScenario
 
 
 class ReplayError(Exception):
@@ -23,17 +23,7 @@ class ReplayError(Exception):
 
 def scenario_for(log: Log, override: Path | None = None) -> LoadedScenario:
     """The scenario a log was made with, checked against its sha256."""
-    info = log.header.get("scenario", {})
-    path = override or Path(str(info.get("path", "")))
-    if override is None and not path.is_file():
-        bundled = bundled_scenario_dir() / f"{info.get('id', '')}.yaml"
-        path = bundled if bundled.is_file() else path
-    if not path.is_file():
-        raise ReplayError(f"{log.path}: the scenario file '{path}' is not there; pass --scenario PATH")
-    loaded = load_scenario(path)
-    if loaded.sha256 != info.get("sha256"):
-        raise ReplayError(f"{log.path}: the scenario file '{path}' has changed since this log was written")
-    return loaded
+    return scenario_for_log(log, override, ReplayError)
 
 
 def session_for(log: Log, loaded: LoadedScenario) -> Session:

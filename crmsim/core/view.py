@@ -22,6 +22,14 @@ if TYPE_CHECKING:
 #: How many of the latest messages a view carries.
 MESSAGES_SHOWN = 30
 
+#: Record kinds that can have a comms-panel line (see :func:`describe`).
+MESSAGE_KINDS = frozenset({
+    "OrderGiven", "OrderAcknowledged", "OrderClarified", "OrderDeclined", "OrderDone", "FindingCalledOut",
+    "EmergencyDeclared", "DiagnosisDeclared", "HelpCalled", "TaskAssigned", "SummaryGiven", "ConcernRaised",
+    "ConcernAnswered", "DoseCrossChecked", "AidOpened", "LineSpoken", "RoleArrived", "CommandRejected",
+    "PhaseEntered", "InjectFired", "LabResulted",
+})  # fmt: skip
+
 _CONCERN_LEVELS = {"probe": "asks", "alert": "alerts", "challenge": "challenges", "emergency": "STOPS"}
 
 
@@ -159,6 +167,8 @@ def latest_messages(records: list[Record], names: Mapping[str, str], count: int 
     """The last ``count`` records that have a line in the comms panel, oldest first."""
     found: list[Message] = []
     for record in reversed(records):
+        if record.kind not in MESSAGE_KINDS:  # most records are vitals: skip them before building any text
+            continue
         text = describe(record, names)
         if text is not None:
             found.append(Message(record.seq, record.t, record.kind, names.get(record.source, record.source), text))

@@ -2,7 +2,7 @@
 
 The log header names the scenario's path, id and sha256. :func:`scenario_for_log` finds the file (the path in
 the header, else the bundled scenario of that id, else an override) and refuses one whose text has changed, like
-``crmsim replay`` does, but without importing the simulation (``crmsim.core.replay`` pulls in the session).
+``crmsim replay`` does (both through :mod:`crmsim.core.provenance`).
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crmsim.core.log import Log
+from crmsim.core.provenance import scenario_for_log as find_scenario
 from crmsim.schema.assessment import Marker, Occurs, TimeToDetector
-from crmsim.schema.catalogue import bundled_scenario_dir
 from crmsim.schema.conditions import ActionAtom
-from crmsim.schema.load import LoadedScenario, load_scenario
+from crmsim.schema.load import LoadedScenario
 from crmsim.schema.scenario import Scenario
 
 
@@ -24,19 +24,7 @@ class ScoringError(Exception):
 
 def scenario_for_log(log: Log, override: Path | None = None) -> LoadedScenario:
     """The scenario a log was made with, checked against the sha256 in its header."""
-    info = log.header.get("scenario", {})
-    if not isinstance(info, dict):
-        info = {}
-    path = override or Path(str(info.get("path", "")))
-    if override is None and not path.is_file():
-        bundled = bundled_scenario_dir() / f"{info.get('id', '')}.yaml"
-        path = bundled if bundled.is_file() else path
-    if not path.is_file():
-        raise ScoringError(f"{log.path}: the scenario file '{path}' is not there; pass --scenario PATH")
-    loaded = load_scenario(path)
-    if loaded.sha256 != info.get("sha256"):
-        raise ScoringError(f"{log.path}: the scenario file '{path}' has changed since this log was written")
-    return loaded
+    return find_scenario(log, override, ScoringError)
 
 
 @dataclass(frozen=True)
