@@ -26,14 +26,16 @@ def _size(text: str) -> tuple[int, int]:
 @click.option("--size", default="1280x720", show_default=True, help="Window size, e.g. 1920x1080.")
 @click.option("--fullscreen", is_flag=True, help="Fill the screen.")
 @click.option("--seed", type=click.IntRange(0, 2**31 - 1), default=None, help="Seed (default: a fresh one).")
+@click.option("--facilitator-window", "facilitator", type=click.Choice(["auto", "on", "off"]), default="auto",
+              show_default=True, help="The facilitator console in a second window (auto: when there are two displays).")
 @click.option("--headless", is_flag=True, help="No window: render off-screen (with --screenshots).")
 @click.option("--screenshots", "shots_dir", type=click.Path(path_type=Path), default=None,
               help="With --headless: save a PNG of every scene into this folder.")  # fmt: skip
 @click.option("--team", default=None, help="With --screenshots: the scenario's script to play (default reference).")
 @click.option("--script", "script_file", type=click.Path(path_type=Path), default=None,
               help="With --screenshots: a script file to play.")  # fmt: skip
-def play(scenario: Path | None, size: str, fullscreen: bool, seed: int | None, headless: bool, shots_dir: Path | None,
-         team: str | None, script_file: Path | None) -> None:  # fmt: skip
+def play(scenario: Path | None, size: str, fullscreen: bool, seed: int | None, facilitator: str, headless: bool,
+         shots_dir: Path | None, team: str | None, script_file: Path | None) -> None:  # fmt: skip
     """Open the game; with SCENARIO, go straight to its team set-up."""
     width, height = _size(size)
     if headless and shots_dir is None:
@@ -48,14 +50,14 @@ def play(scenario: Path | None, size: str, fullscreen: bool, seed: int | None, h
     entry = open_scenario(path) if path is not None else None
     try:
         if shots_dir is None:
-            message = play_window(entry, (width, height), fullscreen=fullscreen, seed=seed)
+            message = play_window(entry, (width, height), fullscreen=fullscreen, seed=seed, facilitator=facilitator)
             if message:
                 click.echo(f"crmsim: {message}", err=True)
                 sys.exit(1)
             return
         entry = entry or open_scenario(scenario_path(Path("anaphylaxis-ga")))
         script = pick_script(entry.loaded, script_file, team) if entry.loaded is not None else None
-        saved = screenshots(entry, script, shots_dir, (width, height))
+        saved = screenshots(entry, script, shots_dir, (width, height), facilitator=facilitator)
     except BootError as exc:
         fail_usage(str(exc))
     for shot in saved:

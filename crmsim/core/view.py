@@ -114,6 +114,8 @@ class SessionView:
     open_concerns: tuple[ConcernView, ...]
     failed_equipment: tuple[str, ...]
     messages: tuple[Message, ...]
+    #: Whether someone is giving chest compressions now (the monitor draws their artefact and pulses).
+    compressions: bool = False
 
     def as_data(self) -> dict[str, Any]:
         """The view as plain JSON-safe data (for ``crmsim replay --until``)."""
@@ -150,7 +152,13 @@ def snapshot(session: Session) -> SessionView:
                             for c, d in session.orders.concerns.items() if not d.get("answered")),
         failed_equipment=tuple(a for a, until in session.failures.items() if until > now),
         messages=latest_messages(session.records, session_names(session)),
+        compressions=not _compression_actions(session).isdisjoint(r.busy_with for r in roles),
     )  # fmt: skip
+
+
+def _compression_actions(session: Session) -> frozenset[str]:
+    """The scenario's actions that are chest compressions (formulary kind ``cpr``)."""
+    return frozenset(a for a, i in session.loaded.formulary.interventions.items() if i.kind == "cpr")
 
 
 def session_names(session: Session) -> dict[str, str]:

@@ -1,4 +1,4 @@
-"""The shared-screen game: the only package that imports pygame and pygame_gui.
+"""The shared-screen game: the only package that imports pygame.
 
-Nothing here runs at import time; :func:`crmsim.ui.app.run_game` opens the window.
+Nothing here runs at import time; :func:`crmsim.ui.launch.play_window` opens the window.
 """

@@ -14,6 +14,7 @@ import pygame
 from crmsim.ui.assets import Fonts
 from crmsim.ui.boot import Started
 from crmsim.ui.scene import Scene
+from crmsim.ui.second_window import SecondWindow
 from crmsim.ui.theme import Theme, load_theme
 from crmsim.ui.widgets.draw import Painter
 
@@ -41,6 +42,13 @@ class App:
         self.scene: Scene | None = None
         self.running = True
         self.joysticks: dict[int, pygame.joystick.JoystickType] = {}
+        #: The facilitator's window on a second display, when there is one (see ``crmsim.ui.second_window``).
+        self.second: SecondWindow | None = None
+
+    @property
+    def console_window(self) -> bool:
+        """Whether the facilitator console lives in a second window (else it is an overlay on this one)."""
+        return self.second is not None and not self.second.closed
 
     @property
     def size(self) -> tuple[int, int]:
@@ -55,17 +63,22 @@ class App:
         return Painter(self.screen, self.context.theme, self.context.fonts)
 
     def draw(self) -> None:
-        """Draw the current scene."""
+        """Draw the current scene, and its facilitator page in the second window if there is one."""
         self.screen.fill(self.context.theme.colour("background"))
         if self.scene is not None:
             self.scene.buttons = []
             self.scene.draw(self.painter())
+            if self.second is not None:
+                self.second.draw(self.context.theme, self.context.fonts, self.scene.draw_second)
 
     def frame(self, real_dt: float, events: list[pygame.event.Event]) -> None:
         """One frame: handle events, advance the scene by ``real_dt`` real seconds, draw."""
         for event in events:
-            if event.type == pygame.QUIT:
-                self.running = False
+            if self.second is not None and self.second.owns(event):
+                self.second.handle(event)
+                continue
+            if event.type == pygame.QUIT or (event.type == pygame.WINDOWCLOSE and self.second is not None):
+                self.running = False  # with two windows SDL sends QUIT only when both are closed
             elif event.type == pygame.VIDEORESIZE and not self.context.headless:
                 self.screen = pygame.display.get_surface()
             elif event.type == pygame.JOYDEVICEADDED:
@@ -86,6 +99,8 @@ class App:
             real_dt = clock.tick(FPS) / 1000.0
             self.frame(real_dt, pygame.event.get())
             pygame.display.flip()
+            if self.second is not None:
+                self.second.present()
 
     def quit(self) -> None:
         """Leave the game after this frame."""

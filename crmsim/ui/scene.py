@@ -66,6 +66,17 @@ class Scene:
     def draw(self, painter: Painter) -> None:
         """Draw the scene and lay out ``self.buttons``."""
 
+    def draw_second(self, painter: Painter) -> list[Button]:
+        """The facilitator's second window while this scene is in front; returns its buttons.
+
+        Scenes with nothing to steer show what the facilitator waits for.
+        """
+        pad = painter.px("padding")
+        painter.text("crmsim — facilitator", (2 * pad, 2 * pad), size="heading", face="bold", colour="warning")
+        painter.text("The console opens here when the team starts a scenario.", (2 * pad, 2 * pad + painter.px("heading") * 2),
+                     colour="muted")  # fmt: skip
+        return []
+
     def find(self, label: str) -> Button:
         """The button drawn last frame with this label (tests and scripted input press it)."""
         for button in self.buttons:

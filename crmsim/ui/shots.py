@@ -42,13 +42,24 @@ class Shooter:
         self.app, self.out, self.saved = app, out, []  # type: list[Path]
         out.mkdir(parents=True, exist_ok=True)
 
-    def shoot(self, name: str, settle: int = 20) -> None:
-        """Draw ``settle`` frames (so waveforms fill) and save ``NN-name.png``."""
+    def shoot(self, name: str, settle: int = 20, *, second: bool = False) -> None:
+        """Draw ``settle`` frames (so waveforms fill) and save ``NN-name.png`` (of the second window if asked)."""
         for _ in range(settle):
             self.app.frame(0.0, [])
         path = self.out / f"{len(self.saved) + 1:02d}-{name}.png"
-        pygame.image.save(self.app.screen, str(path))
+        window = self.app.second
+        surface = window.surface() if second and window is not None and not window.closed else self.app.screen
+        pygame.image.save(surface, str(path))
         self.saved.append(path)
+
+    def shoot_console(self) -> None:
+        """The facilitator console: its own window when there is one, else the overlay opened with F1."""
+        if self.app.console_window:
+            self.shoot("facilitator-window", settle=1, second=True)
+            return
+        press_key(self.app, pygame.K_F1)
+        self.shoot("facilitator", settle=1)
+        press_key(self.app, pygame.K_F1)
 
 
 def take_screenshots(app: App, entry: ScenarioEntry, script: Script | None, out: Path) -> list[Path]:
@@ -80,9 +91,8 @@ def take_screenshots(app: App, entry: ScenarioEntry, script: Script | None, out:
     if script is not None:
         _play_script(app, play, script, shots)
     else:
-        press_key(app, pygame.K_F1)
-        shots.shoot("facilitator", settle=1)
-        click(app, "End")
+        shots.shoot_console()
+        play.facilitate({"do": "end"})
         app.frame(play.session.clock.tick_s, [])
     if not play.session.ended:
         play.facilitate({"do": "end"})
@@ -111,7 +121,5 @@ def _play_script(app: App, play: PlayScene, script: Script, shots: Shooter) -> N
                 del wanted[name]
         if not shot_console and session.now >= console_at:
             shot_console = True
-            press_key(app, pygame.K_F1)
-            shots.shoot("facilitator", settle=1)
-            press_key(app, pygame.K_F1)
+            shots.shoot_console()
     app.frame(0.0, [])

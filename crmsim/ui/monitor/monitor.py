@@ -103,7 +103,7 @@ class Monitor:
     def update(self, view: SessionView, *, ahead: float = 0.0) -> None:
         """Advance to ``view`` (``ahead``: sim seconds past ``view.t`` already elapsed, e.g. alpha × tick)."""
         t = view.t + (0.0 if view.paused else max(0.0, ahead))
-        inputs = WaveInputs.from_vitals(view.vitals)
+        inputs = WaveInputs.from_vitals(view.vitals, compressions=view.compressions)
         previous = self.time
         if previous is None or t < previous - REWIND_S or t - previous > self._window:
             self._restart(t, inputs, rewound=previous is not None and t < previous)

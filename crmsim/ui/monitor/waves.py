@@ -23,6 +23,10 @@ NO_BEATS = frozenset({"vf", "asystole"})
 PLETH_DELAY = 0.36
 #: Below this rate (per minute) nothing is scheduled: asystole, apnoea.
 MIN_RATE = 4.0
+#: Chest compressions per minute: the guideline's 100–120 (RCUK ALS 2021), drawn at its middle.
+COMPRESSION_RATE = 110.0
+#: Pulse amplitude at the finger that compressions make when the heart gives none (good CPR gives a small pleth).
+COMPRESSION_PERFUSION = 0.35
 
 
 @dataclass(frozen=True)
@@ -35,10 +39,11 @@ class WaveInputs:
     rr: float = 0.0
     etco2: float = 0.0
     rhythm: str = "sinus"
+    compressions: bool = False
 
     @classmethod
-    def from_vitals(cls, vitals: Mapping[str, float | str]) -> WaveInputs:
-        """Read a view's vitals mapping."""
+    def from_vitals(cls, vitals: Mapping[str, float | str], *, compressions: bool = False) -> WaveInputs:
+        """Read a view's vitals mapping (and whether chest compressions are going on)."""
 
         def num(key: str) -> float:
             value = vitals.get(key)
@@ -46,7 +51,7 @@ class WaveInputs:
 
         rhythm = vitals.get("rhythm")
         return cls(num("hr"), num("map"), num("spo2"), num("rr"), num("etco2"),
-                   rhythm if isinstance(rhythm, str) else "sinus")  # fmt: skip
+                   rhythm if isinstance(rhythm, str) else "sinus", compressions)  # fmt: skip
 
     @property
     def perfusion(self) -> float:
@@ -127,6 +132,15 @@ def ecg_complex(tau: np.ndarray, interval: np.ndarray, rhythm: str) -> np.ndarra
     return p + qrs + 0.27 * _g(tau, r + 0.26 * s, 0.05 * s)
 
 
+def compression_artefact(tau: np.ndarray) -> np.ndarray:
+    """One compression's deflection on the ECG (mV) ``tau`` seconds after it starts: broad, large, rounded.
+
+    Compressions swamp the ECG with a slow wave at their own rate, which is why the rhythm is checked only in
+    the pause between cycles (RCUK ALS 2021).
+    """
+    return 0.9 * _g(tau, 0.14, 0.07) - 0.25 * _g(tau, 0.34, 0.09)
+
+
 def pleth_pulse(tau: np.ndarray, interval: np.ndarray) -> np.ndarray:
     """One pulse at the finger (peak about 1) ``tau`` seconds after its foot: sharp upstroke, dicrotic notch."""
     s = np.clip(np.sqrt(interval), 0.6, 1.0)
@@ -157,12 +171,14 @@ class WaveSynth:
         self._fib = (rng.uniform(3.6, 7.2, 5), rng.uniform(0.0, 2 * np.pi, 5), rng.uniform(0.5, 1.0, 5))
         self._flutter = (rng.uniform(5.0, 8.0, 3), rng.uniform(0.0, 2 * np.pi, 3))
         self._vf_since: float | None = None
+        self._cpr_since: float | None = None
 
     def reset(self, t: float, inputs: WaveInputs) -> None:
         """Start afresh at ``t`` (first view, or the session jumped)."""
         self.beats.reset(t, inputs.hr)
         self.breaths.reset(t, inputs.rr)
         self._vf_since = None
+        self._cpr_since = t if inputs.compressions else None
 
     def advance(self, until: float, inputs: WaveInputs) -> None:
         """Schedule beats and breaths up to ``until`` at the current rates."""
@@ -173,6 +189,17 @@ class WaveSynth:
             self._vf_since = None
         elif self._vf_since is None:
             self._vf_since = until
+        if not inputs.compressions:
+            self._cpr_since = None
+        elif self._cpr_since is None:
+            self._cpr_since = until
+
+    def _compression_phase(self, ts: np.ndarray) -> np.ndarray:
+        """Seconds since the latest compression began, at each time (infinite before the first)."""
+        start = self._cpr_since if self._cpr_since is not None else math.inf
+        period = 60.0 / COMPRESSION_RATE
+        since = ts - start
+        return np.where(since >= 0.0, np.mod(since, period), np.inf)
 
     @staticmethod
     def _wobble(ts: np.ndarray, freqs: np.ndarray, phases: np.ndarray, amps: np.ndarray | None = None) -> np.ndarray:
@@ -181,7 +208,13 @@ class WaveSynth:
         return (waves if amps is None else amps[:, None] * waves).sum(axis=0)
 
     def ecg(self, ts: np.ndarray, inputs: WaveInputs) -> np.ndarray:
-        """ECG samples (mV) at sim times ``ts``."""
+        """ECG samples (mV) at sim times ``ts``: the rhythm, with compression artefact while compressions go on."""
+        rhythm = self._rhythm_ecg(ts, inputs)
+        if not inputs.compressions:
+            return rhythm
+        return rhythm + compression_artefact(self._compression_phase(ts))
+
+    def _rhythm_ecg(self, ts: np.ndarray, inputs: WaveInputs) -> np.ndarray:
         noise = 0.006 * self._wobble(ts, *self._noise) + 0.03 * np.sin(2 * np.pi * 0.21 * ts)
         rhythm = inputs.rhythm
         if rhythm == "vf":
@@ -199,8 +232,14 @@ class WaveSynth:
         return noise + wave
 
     def pleth(self, ts: np.ndarray, inputs: WaveInputs) -> np.ndarray:
-        """Pleth samples (0 = baseline, about 1 = a full pulse) at sim times ``ts``."""
+        """Pleth samples (0 = baseline, about 1 = a full pulse) at sim times ``ts``.
+
+        Without a pulse of its own, compressions make small pulses at their own rate.
+        """
         perfusion = inputs.perfusion
+        if perfusion <= 0.0 and inputs.compressions:
+            tau = self._compression_phase(ts - PLETH_DELAY)
+            return COMPRESSION_PERFUSION * np.clip(pleth_pulse(tau, np.full(ts.shape, 60.0 / COMPRESSION_RATE)), 0.0, 1.3)
         if perfusion <= 0.0:
             return np.zeros(ts.shape)
         shifted = ts - PLETH_DELAY
@@ -219,5 +258,5 @@ class WaveSynth:
     def pulses_between(self, t0: float, t1: float, inputs: WaveInputs) -> int:
         """Pulses (pleth upstrokes) in ``(t0, t1]``: what the pulse-oximeter beep follows."""
         if inputs.perfusion <= 0.0:
-            return 0
+            return 0  # compression pulses are not beeped: the oximeter reads no pulse rate of the patient's own
         return self.beats.count_between(t0, t1, PLETH_DELAY + 0.1)

@@ -67,7 +67,7 @@ class PlayScene(Scene):
         k = event.key
         panel = self.focused_panel()
         if k in (pygame.K_F1, pygame.K_f):
-            self.console = not self.console
+            self.console = not self.console and not self.app.console_window
         elif k == pygame.K_SPACE:
             self.facilitate({"do": "resume" if self.view.paused else "pause"})
         elif pygame.K_1 <= k <= pygame.K_6:
@@ -133,8 +133,9 @@ class PlayScene(Scene):
                size="heading", face="bold")  # fmt: skip
         p.text(f"{clock_text(view.t)} {state}", (w // 2 + pad, pad), size="heading", face="bold",
                colour="warning" if view.paused else "text")  # fmt: skip
-        self.buttons.append(p.button(Button("Facilitator", pygame.Rect(w - pad - top * 4, pad // 2, top * 4, top - pad),
-                                            lambda: setattr(self, "console", not self.console))))  # fmt: skip
+        if not self.app.console_window:  # with a second display the console is in the facilitator's own window
+            self.buttons.append(p.button(Button("Facilitator", pygame.Rect(w - pad - top * 4, pad // 2, top * 4, top - pad),
+                                                lambda: setattr(self, "console", not self.console))))  # fmt: skip
         for i, (label, action) in enumerate((("Silence", self.monitor.silence), ("Mute" if not self.monitor.muted else "Unmute", self.monitor.toggle_mute))):
             rect = pygame.Rect(w - pad - top * 4 * (i + 2) - pad * (i + 1), pad // 2, top * 4, top - pad)
             self.buttons.append(p.button(Button(label, rect, action)))
@@ -163,9 +164,20 @@ class PlayScene(Scene):
             self.buttons.extend(self.panels[role.id].draw(p, rect, ctx, self.submit, active))
         self._draw_overlays(p, pygame.Rect(w // 8, top, w * 3 // 4, h - top - pad))
 
+    def draw_second(self, p: Painter) -> list[Button]:
+        """The facilitator's own window: the scenario's clock and phase, then the whole console."""
+        w, h = p.surface.get_size()
+        pad = p.px("padding")
+        view = self.view
+        state = "PAUSED" if view.paused else f"×{view.speed}"
+        line = p.text(p.fit(f"{clock_text(view.t)} {state} — {view.phase_title}", w - 4 * pad, size="heading", face="bold"),
+                      (2 * pad, pad), size="heading", face="bold", colour="warning" if view.paused else "text")  # fmt: skip
+        rect = pygame.Rect(pad, line.bottom + pad, w - 2 * pad, h - line.bottom - 2 * pad)
+        return draw_console(p, rect, view, self.session.loaded, self.facilitate, None)
+
     def _draw_overlays(self, p: Painter, rect: pygame.Rect) -> None:
         """The facilitator console covers the panels: while it is open only its buttons can be pressed."""
-        if self.console:
+        if self.console and not self.app.console_window:
             overlay = draw_console(p, rect, self.view, self.session.loaded, self.facilitate,
                                    lambda: setattr(self, "console", False))  # fmt: skip
             self.buttons = [b for b in self.buttons if b.label == "Facilitator"] + overlay
