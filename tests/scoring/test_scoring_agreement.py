@@ -8,8 +8,12 @@
   weights 0/1/3/6): kappa = .492, weighted kappa = .348, q'o = .90, q'c = 1.38.
 - rwg: James LR, Demaree RG, Wolf G. Estimating within-group interrater reliability with and without response bias.
   J Appl Psychol 1984;69:85-98 — the uniform ("rectangular") null variance (A² − 1)/12, 2.0 for five options and
-  4.0 for seven, and truncation to 0 when the observed variance exceeds it. No numeric rwg example from the paper
-  itself was available to check against; the single-target values below are computed by hand from the definition.
+  4.0 for seven, and truncation to 0 when the observed variance exceeds it (single-target values checked by hand).
+- rwg on published data: LeBreton JM's WGA R package vignette (github.com/james-lebreton/WGA,
+  vignettes/wga-vignette.Rmd, "Step 4a", commit 2cc97a4) on item LEAD06 (1-5 scale) of the lq2002 data (Bliese PD &
+  Halverson RR, Leadersh Q 2002;13:53-68; shipped in Bliese's R package multilevel 2.7, data/lq2002.rda: 2,042
+  soldiers in 49 companies): with the uniform null the mean rwg is .51, the 90th percentile .72, 59% of companies
+  exceed .51, none is out of range. The per-company response counts below were tabulated from that file.
 """
 
 from __future__ import annotations
@@ -35,6 +39,19 @@ from crmsim.scoring.agreement import (
 SHROUT_FLEISS_TABLE_2 = [[9, 2, 5, 8], [6, 1, 3, 2], [8, 4, 6, 8], [7, 1, 2, 6], [10, 5, 6, 9], [6, 2, 4, 7]]
 COHEN_1968_TABLE_1 = [[88, 10, 2], [14, 40, 6], [18, 10, 12]]
 COHEN_1968_WEIGHTS = [[0, 1, 3], [1, 0, 6], [3, 6, 0]]
+#: lq2002 item LEAD06, company → how many soldiers answered 1, 2, 3, 4, 5.
+LQ2002_LEAD06_COUNTS: dict[int, tuple[int, int, int, int, int]] = {
+    2: (2, 6, 3, 12, 1), 3: (1, 3, 8, 19, 6), 4: (6, 3, 18, 14, 4), 5: (8, 8, 20, 20, 2), 6: (1, 2, 3, 5, 1),
+    7: (0, 1, 3, 10, 1), 9: (0, 1, 3, 8, 1), 10: (2, 4, 4, 19, 0), 13: (9, 16, 40, 26, 8), 14: (1, 0, 5, 4, 0),
+    15: (2, 5, 28, 42, 12), 16: (6, 4, 7, 5, 1), 17: (1, 0, 6, 2, 1), 18: (15, 7, 32, 31, 9), 19: (0, 1, 6, 4, 2),
+    20: (9, 4, 18, 22, 15), 21: (2, 2, 18, 22, 9), 22: (0, 4, 8, 9, 4), 23: (3, 1, 21, 24, 5), 24: (4, 3, 9, 16, 5),
+    25: (4, 6, 17, 13, 1), 26: (1, 5, 5, 7, 3), 27: (3, 5, 22, 31, 12), 28: (1, 3, 24, 26, 14), 29: (3, 4, 22, 44, 12),
+    30: (0, 0, 4, 12, 13), 31: (1, 0, 7, 9, 2), 32: (10, 6, 22, 26, 4), 33: (10, 5, 30, 28, 4), 34: (6, 8, 26, 32, 6),
+    35: (1, 6, 27, 19, 5), 37: (0, 0, 3, 5, 2), 38: (0, 2, 5, 13, 10), 41: (1, 2, 26, 36, 13), 42: (3, 4, 14, 28, 5),
+    43: (5, 10, 22, 31, 6), 44: (3, 4, 23, 26, 7), 45: (1, 2, 14, 9, 4), 46: (3, 4, 33, 44, 6), 47: (0, 2, 1, 8, 3),
+    48: (1, 0, 5, 4, 3), 49: (1, 1, 6, 2, 8), 50: (0, 2, 9, 11, 1), 52: (4, 5, 15, 10, 5), 54: (0, 1, 10, 6, 2),
+    55: (2, 3, 3, 2, 1), 56: (3, 1, 6, 8, 0), 57: (1, 1, 4, 7, 0), 58: (1, 2, 13, 4, 0),
+}  # fmt: skip
 
 
 def test_icc_reproduces_shrout_and_fleiss_1979() -> None:
@@ -70,6 +87,18 @@ def test_rwg_follows_james_demaree_wolf_1984() -> None:
     assert rwg([4, 4, 4], 5) == 1.0
     assert rwg([4, 4, 5, 5, 4], 5) == pytest.approx(1 - 0.3 / 2.0)
     assert rwg([1, 5, 1, 5], 5) == 0.0
+
+
+def test_rwg_reproduces_wga_vignette_on_lq2002() -> None:
+    """rwg (uniform null, A = 5) of LEAD06 in each of lq2002's 49 companies reproduces the WGA vignette: mean .51,
+    90th percentile .72, 59% above .51, none below 0."""
+    groups = [[score for score, k in enumerate(n, start=1) for _ in range(k)] for n in LQ2002_LEAD06_COUNTS.values()]
+    assert len(groups) == 49 and sum(len(g) for g in groups) == 2042
+    values = np.array([rwg(g, 5) for g in groups])
+    assert round(float(values.mean()), 2) == 0.51
+    assert round(float(np.quantile(values, 0.9)), 2) == 0.72
+    assert round(float(np.mean(values > 0.51)), 2) == 0.59
+    assert values.min() > 0
 
 
 def test_within_one_point() -> None:
