@@ -45,8 +45,9 @@ def pick_script(loaded: LoadedScenario, script_file: Path | None, team: str | No
 @click.option("--resume", is_flag=True, help="Continue a run whose log in --out was cut short.")
 @click.option("--started-at", default="", help="A real start time for the log header (ISO 8601); headless runs "
               "leave it empty so that two runs with one seed are byte-identical.")  # fmt: skip
+@click.option("--no-store", is_flag=True, help="Do not record the run in the session store (CRMSIM_HOME).")
 def run(scenario: Path, script_file: Path | None, team: str | None, seed: int, out_dir: Path, resume: bool,
-        started_at: str) -> None:  # fmt: skip
+        started_at: str, no_store: bool) -> None:  # fmt: skip
     """Run SCENARIO (a file, or a bundled scenario's id) headless with a scripted team, as fast as possible."""
     from crmsim.core.headless import ScriptRunner
     from crmsim.core.log import LogError, LogWriter
@@ -75,6 +76,22 @@ def run(scenario: Path, script_file: Path | None, team: str | None, seed: int, o
         fail_usage(str(exc).splitlines()[0])
     session.close_log()
     summarise(session, log_path)
+    if not no_store:
+        store_run(log_path)
+
+
+def store_run(log_path: Path) -> None:
+    """Record a finished run's log in the session store and print its id (a store failure is exit 1)."""
+    from crmsim.store import StoreError, open_store
+    from crmsim.store.record import record_log
+
+    try:
+        with open_store() as store:
+            session_id = record_log(store, log_path.read_text(encoding="utf-8"), source="run")
+    except (StoreError, OSError) as exc:
+        click.echo(f"crmsim: the run's log is kept, but it could not be stored: {exc}", err=True)
+        sys.exit(1)
+    click.echo(f"stored:    session {session_id} (crmsim sessions lists it)")
 
 
 def summarise(session: Session, log_path: Path) -> None:

@@ -1,16 +1,19 @@
 """Where the game finds scenarios and keeps session logs, and how it starts or resumes a session.
 
 Each played session writes ``SESSIONS/<start>-<scenario>/log.jsonl`` as it goes (a flush per record), so a crash
-or a closed window loses nothing: a log without a ``SessionEnded`` record is offered for resuming.
+or a closed window loses nothing: a log without a ``SessionEnded`` record is offered for resuming. The session is
+also recorded in the session store of the data folder (``SESSIONS/..``) when it starts, so a crashed one is listed,
+and again when its log is closed (with its ratings once it has ended). The team's names go to the store only; the
+log carries pseudonymous ids (``p1``, ``p2``, …).
 """
 
 from __future__ import annotations
 
-import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TextIO, cast
 
 from crmsim.core.log import LogError, LogWriter, read_log
 from crmsim.core.replay import ReplayError, resume, scenario_for
@@ -19,16 +22,42 @@ from crmsim.core.team import Participant
 from crmsim.schema.catalogue import bundled_scenario_dir, find_scenario_files
 from crmsim.schema.load import LoadedScenario, load_scenario
 from crmsim.schema.problems import Problem, ProblemsError
+from crmsim.store import StoreError, open_store
+from crmsim.store.home import data_home
+from crmsim.store.record import record_log
 
 
-def data_home() -> Path:
-    """crmsim's data folder: ``CRMSIM_HOME`` if set, else the user data folder."""
-    override = os.environ.get("CRMSIM_HOME")
-    if override:
-        return Path(override)
-    from platformdirs import user_data_dir
+def record_session(home: Path, log_path: Path, names: Mapping[str, str] | None = None) -> str | None:
+    """Record the log at ``log_path`` in the store in ``home``; its id, or ``None`` if the store failed.
 
-    return Path(user_data_dir("crmsim", appauthor=False))
+    A store that cannot be written never stops the game: the log stays on disk and ``crmsim import`` adds it later.
+    """
+    try:
+        text = log_path.read_text(encoding="utf-8")
+        with open_store(home) as store:
+            return record_log(store, text, names=names, source="play")
+    except (StoreError, OSError, UnicodeDecodeError):
+        return None
+
+
+class RecordingLogWriter(LogWriter):
+    """A log file writer that records its session in the store when it is closed."""
+
+    def __init__(self, stream: TextIO, *, fsync: bool = True) -> None:
+        super().__init__(stream, fsync=fsync)
+        self.store_home: Path | None = None
+        self.names: dict[str, str] = {}
+
+    @classmethod
+    def create(cls, path: Path, *, resume: bool = False) -> RecordingLogWriter:
+        """``LogWriter.open`` for this class: a new log file, or with ``resume`` an existing one continued."""
+        return cast(RecordingLogWriter, cls.open(path, resume=resume))
+
+    def close(self) -> None:
+        home, self.store_home = self.store_home, None
+        super().close()
+        if home is not None and self.path is not None:
+            record_session(home, Path(self.path), self.names)
 
 
 @dataclass(frozen=True)
@@ -68,7 +97,10 @@ def open_scenario(path: Path) -> ScenarioEntry:
 
 
 def start_session(loaded: LoadedScenario, names: Sequence[str], sessions_dir: Path, seed: int) -> Session:
-    """A new session playing ``loaded`` with one participant per role, logging to a new folder."""
+    """A new session playing ``loaded`` with one participant per role, logging to a new folder.
+
+    The names are kept in the store of ``sessions_dir``'s parent (the data folder), never in the log.
+    """
     now = datetime.now(timezone.utc)
     folder = sessions_dir / f"{now:%Y%m%d-%H%M%S}-{loaded.scenario.id}"
     suffix = 1
@@ -76,10 +108,14 @@ def start_session(loaded: LoadedScenario, names: Sequence[str], sessions_dir: Pa
         suffix += 1
         folder = sessions_dir / f"{now:%Y%m%d-%H%M%S}-{loaded.scenario.id}-{suffix}"
     folder.mkdir(parents=True)
-    participants = [Participant(f"p{i + 1}", role.id, names[i] if i < len(names) else "")
-                    for i, role in enumerate(loaded.scenario.team.roles)]  # fmt: skip
-    writer = LogWriter.open(folder / "log.jsonl")
-    return Session(loaded, seed, participants, started_at=now.isoformat(timespec="seconds"), log=writer)
+    participants = [Participant(f"p{i + 1}", role.id) for i, role in enumerate(loaded.scenario.team.roles)]
+    named = {p.id: names[i].strip() for i, p in enumerate(participants) if i < len(names) and names[i].strip()}
+    writer = RecordingLogWriter.create(folder / "log.jsonl")
+    session = Session(loaded, seed, participants, started_at=now.isoformat(timespec="seconds"), log=writer)
+    writer.sync()
+    writer.store_home, writer.names = sessions_dir.parent, named
+    record_session(sessions_dir.parent, folder / "log.jsonl", named)
+    return session
 
 
 @dataclass(frozen=True)
@@ -105,13 +141,23 @@ def unfinished_sessions(sessions_dir: Path) -> list[Unfinished]:
     return found
 
 
-def resume_session(path: Path) -> Session:
-    """Rebuild an unfinished session from its log; raises ``ReplayError``/``LogError`` with a one-line reason."""
+def resume_session(path: Path, home: Path | None = None) -> Session:
+    """Rebuild an unfinished session from its log; raises ``ReplayError``/``LogError`` with a one-line reason.
+
+    The session is recorded again in the store of ``home`` (default: the data folder holding ``path``'s sessions
+    folder, ``path.parents[2]``) now and when its log is closed.
+    """
     log = read_log(path)
     loaded = scenario_for(log)
     session, _ = resume(path, loaded)
+    session.close_log()
+    writer = RecordingLogWriter.create(path, resume=True)
+    session.attach_log(writer, skip=len(session.records))
+    writer.store_home = home if home is not None else path.parents[2]
+    record_session(writer.store_home, path)
     return session
 
 
-__all__ = ["LogError", "ReplayError", "ScenarioEntry", "Unfinished", "data_home", "list_scenarios", "open_scenario",
-           "resume_session", "scenario_folders", "start_session", "unfinished_sessions"]  # fmt: skip
+__all__ = ["LogError", "RecordingLogWriter", "ReplayError", "ScenarioEntry", "Unfinished", "data_home", "list_scenarios",
+           "open_scenario", "record_session", "resume_session", "scenario_folders", "start_session",
+           "unfinished_sessions"]  # fmt: skip

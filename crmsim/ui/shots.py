@@ -1,4 +1,4 @@
-"""Headless screenshots of every scene: the title, set-up, briefing, play (orders, aid, console) and the end.
+"""Headless screenshots of every scene: title, set-up, briefing, play (orders, aid, console), the end and the debrief.
 
 Scene changes go through the real pygame event queue (a posted click on the button's centre); during play a
 scripted team's commands are fed to the session at their times, which is what a team's presses would produce.
@@ -13,6 +13,7 @@ import pygame
 from crmsim.core.headless import ScriptRunner
 from crmsim.schema.scenario import Script
 from crmsim.ui.app import App
+from crmsim.ui.scenes.debrief import LEAD_IN_S, DebriefScene
 from crmsim.ui.scenes.play import PlayScene
 from crmsim.ui.scenes.title import TitleScene
 from crmsim.ui.sessions import ScenarioEntry
@@ -98,7 +99,24 @@ def take_screenshots(app: App, entry: ScenarioEntry, script: Script | None, out:
         play.facilitate({"do": "end"})
         app.frame(play.session.clock.tick_s, [])
     shots.shoot("ended", settle=1)
+    _debrief(app, shots)
     return shots.saved
+
+
+def _debrief(app: App, shots: Shooter) -> None:
+    """The debrief: a key moment replayed on the monitor, then the ratings and the PEARLS prompts."""
+    click(app, "Debrief")
+    debrief = app.scene
+    assert isinstance(debrief, DebriefScene)
+    if debrief.debrief.moments:
+        debrief.select(debrief.debrief.moments[0].id)
+        for _ in range(round(LEAD_IN_S / FRAME)):  # replay the lead-in to the moment, as the screen would
+            app.frame(FRAME, [])
+    shots.shoot("debrief-moment", settle=1)
+    click(app, "Ratings")
+    shots.shoot("debrief-ratings", settle=1)
+    click(app, "PEARLS prompts")
+    shots.shoot("debrief-pearls", settle=1)
 
 
 def _play_script(app: App, play: PlayScene, script: Script, shots: Shooter) -> None:

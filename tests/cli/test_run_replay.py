@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,15 @@ SCENARIO = ROOT / "scenarios" / "anaphylaxis-ga.yaml"
 
 def crmsim(*args: str | Path) -> Result:
     return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module", autouse=True)
+def store_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Runs record into a temporary session store, never the user's data folder."""
+    home = tmp_path_factory.mktemp("home")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("CRMSIM_HOME", str(home))
+        yield home
 
 
 @pytest.fixture(scope="module")

@@ -30,8 +30,22 @@ class EndScene(Scene):
         self.log_path = session.log_path
 
     def key(self, event: pygame.event.Event) -> None:
-        if event.key in (pygame.K_RETURN, pygame.K_ESCAPE):
+        if event.key == pygame.K_RETURN:
+            self.debrief()
+        elif event.key == pygame.K_ESCAPE:
             self.title()
+
+    def debrief(self) -> None:
+        """Open the session's debrief: rated in ANTS, its key moments and prompts, its monitor replayable."""
+        from crmsim.core.log import Log
+        from crmsim.debrief.build import build_debrief
+        from crmsim.scoring.scorer import score_log
+        from crmsim.ui.scenes.debrief import DebriefScene
+
+        s = self.session
+        log = Log(header=s.header(), records=tuple(s.records), torn=False, path=str(self.log_path or "<session>"))
+        debrief = build_debrief(log, s.loaded, score_log(log, s.loaded, "ants"))
+        self.app.show(DebriefScene(self.app, debrief, log, s.loaded))
 
     def title(self) -> None:
         from crmsim.ui.scenes.title import TitleScene
@@ -63,7 +77,9 @@ class EndScene(Scene):
         for fact in facts:
             y = p.text(fact, (pad, y), width=w - 2 * pad).bottom + pad // 2
         row = p.px("button") * 3
-        self.buttons.append(p.button(Button("Back to scenarios", pygame.Rect(pad, h - pad - row, row * 5, row),
-                                            self.title, style="primary")))  # fmt: skip
+        self.buttons.append(p.button(Button("Debrief", pygame.Rect(pad, h - pad - row, row * 5, row), self.debrief,
+                                            style="primary")))  # fmt: skip
+        self.buttons.append(p.button(Button("Back to scenarios", pygame.Rect(pad * 2 + row * 5, h - pad - row, row * 5, row),
+                                            self.title)))  # fmt: skip
         self.buttons.append(p.button(Button("Quit", pygame.Rect(w - pad - row * 3, h - pad - row, row * 3, row),
                                             self.app.quit)))  # fmt: skip
