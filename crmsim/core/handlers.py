@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from crmsim.core import actions
 from crmsim.core.orders import OPEN_STATES, OrderState
 from crmsim.schema import commands as c
+from crmsim.schema.units import Quantity
 
 if TYPE_CHECKING:
     from crmsim.core.session import Session
@@ -83,7 +84,9 @@ def _acknowledge(session: Session, who: str, role: str, cmd: c.Acknowledge, labe
     if cmd.read_back and order.dose is not None:
         data["dose"] = str(order.dose)
     session.emit("OrderAcknowledged", who, data)
-    _check_error_caught(session, who, "clarify" if cmd.read_back and order.dose is not None else "", order.action)
+    if cmd.read_back and order.dose is not None:
+        # a read-back catches an error only when it corrects it: the same drug, aloud, at another dose
+        _check_error_caught(session, who, "clarify", order.action, corrects=order.dose)
     return None
 
 
@@ -224,12 +227,26 @@ def _open_aid(session: Session, who: str, role: str, cmd: c.OpenAid, label: str 
     return None
 
 
-def _check_error_caught(session: Session, who: str, how: str, action: str | None) -> None:
+def _check_error_caught(session: Session, who: str, how: str, action: str | None,
+                        corrects: Quantity | None = None) -> None:
+    """A pending confederate error is caught by a way its inject allows: speaking up catches any error; a cross-check,
+    a question about an order, declining one or a correcting read-back only one about the error's own action; a
+    read-back (``corrects``: the dose read back) only when it states a different dose from the erroneous one."""
     for inject_id, pending in list(session.pending_errors.items()):
         error = pending["error"]
-        if how in error.caught_by and (action is None or how != "cross_check" or action == error.action):
-            del session.pending_errors[inject_id]
-            session.emit("ErrorCaught", who, {"inject": inject_id, "how": how, "role": session.team.role_of(who)})
+        if how not in error.caught_by or (action is not None and action != error.action):
+            continue
+        if corrects is not None and (error.dose is None or _same_dose(session, corrects, error.dose)):
+            continue
+        del session.pending_errors[inject_id]
+        session.emit("ErrorCaught", who, {"inject": inject_id, "how": how, "role": session.team.role_of(who)})
+
+
+def _same_dose(session: Session, a: Quantity, b: Quantity) -> bool:
+    """Whether two doses are the same amount for this patient (per-kg doses at the patient's weight)."""
+    weight = session.loaded.scenario.patient.weight_kg
+    x, y = a.for_weight(weight), b.for_weight(weight)
+    return x.dimension == y.dimension and abs(x.value - y.value) <= 1e-6 * max(abs(x.value), abs(y.value), 1e-12)
 
 
 _HANDLERS: dict[type, Any] = {

@@ -15,8 +15,10 @@ from crmsim.schema.conditions import (
     InjectAtom,
     NotOf,
     PhaseAtom,
+    RhythmAtom,
     ScenarioTimeAtom,
     StartAtom,
+    SustainedAtom,
     TimeInPhaseAtom,
     VitalAtom,
 )
@@ -40,6 +42,8 @@ class History:
         self.actions: list[tuple[str, Mapping[str, Any]]] = []
         self.communications: list[tuple[str, Mapping[str, Any]]] = []
         self.beyond_since: dict[VitalKey, float | None] = {}
+        self.sustained: list[SustainedAtom] = []  # inner ones first
+        self.held_since: dict[int, float | None] = {}
         self.vitals: Mapping[str, Any] = {}
         self.phase_started = 0.0
         self.now = 0.0
@@ -47,6 +51,21 @@ class History:
     def track(self, atom: VitalAtom) -> None:
         """Start following a vital threshold."""
         self.beyond_since.setdefault(vital_key(atom), None)
+
+    def track_sustained(self, atom: SustainedAtom) -> None:
+        """Start following a ``sustained`` condition (track inner ones first)."""
+        if id(atom) not in self.held_since:
+            self.held_since[id(atom)] = None
+            self.sustained.append(atom)
+
+    def refresh_sustained(self) -> None:
+        """Note, for each followed ``sustained`` condition, since when its inner condition has held (now or never)."""
+        for atom in self.sustained:
+            key = id(atom)
+            if not self.holds(atom.sustained.when):
+                self.held_since[key] = None
+            elif self.held_since[key] is None:
+                self.held_since[key] = self.now
 
     def observe(self, kind: str, data: Mapping[str, Any]) -> None:
         """Take in one record."""
@@ -100,6 +119,13 @@ class History:
             return done >= match.count
         if isinstance(condition, CommunicationAtom):
             return any(communication_matches(condition.communication, k, d) for k, d in self.communications)
+        if isinstance(condition, RhythmAtom):
+            return self.vitals.get("rhythm") in condition.rhythm
+        if isinstance(condition, SustainedAtom):
+            held = self.held_since.get(id(condition))
+            if held is None:
+                return False
+            return self.now - max(held, self.phase_started) >= condition.sustained.for_ - 1e-9
         if isinstance(condition, VitalAtom):
             since = self.beyond_since.get(vital_key(condition))
             if since is None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from crmsim.core import actions
-from crmsim.schema.conditions import VitalAtom
+from crmsim.schema.conditions import VitalAtom, sustained_in
 from crmsim.schema.lint import condition_locs, selectors_and_conditions
 from crmsim.schema.phases import Inject, Phase
 
@@ -28,6 +28,8 @@ class ScenarioRuntime:
             for atom, _loc in condition_locs(condition, ()):
                 if isinstance(atom, VitalAtom):
                     session.history.track(atom)
+            for sustained in sustained_in(condition):
+                session.history.track_sustained(sustained)
 
     def enter(self, phase_id: str, reason: str) -> None:
         """Enter a phase: narration, insults, trends, flags, lines; an end phase ends the session."""
@@ -110,6 +112,8 @@ class ScenarioRuntime:
         s = self.session
         history = s.history
         history.now = s.now
+        if history.sustained:
+            history.refresh_sustained()
         for inject in self.injects.values():
             if inject.id in self.fired:
                 continue

@@ -43,6 +43,7 @@ class RoleState:
     busy_until: float = 0.0
     busy_with: str | None = None
     busy_from: float = 0.0
+    open_actions: int = 0  # actions started and not yet finished (two overlap when one starts as another ends)
 
 
 class Team:
@@ -92,8 +93,12 @@ class Team:
         """Keep a role busy with an action for its duration."""
         role = self.roles[role_id]
         role.busy_with, role.busy_from, role.busy_until = action, now, now + duration
+        role.open_actions += 1
 
     def release(self, role_id: str) -> None:
-        """The role has finished what it was busy with."""
+        """An action of the role has finished; the role is free once its last action has (an action that ends in the
+        tick another starts does not clear the new one)."""
         role = self.roles[role_id]
-        role.busy_with = None
+        role.open_actions = max(role.open_actions - 1, 0)
+        if role.open_actions == 0:
+            role.busy_with = None

@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import Discriminator, Field, Tag, model_validator
 
-from crmsim.schema.base import Duration, Id, Model, QuantityField, Route, Vital
+from crmsim.schema.base import Duration, Id, Model, QuantityField, Rhythm, Route, Vital
 
 CommunicationKind = Literal[
     "order",
@@ -125,6 +125,25 @@ class ScenarioTimeAtom(Model):
     scenario_time: Duration
 
 
+class RhythmAtom(Model):
+    """True while the monitor shows one of these rhythms (e.g. a perfusing one, or a shockable one)."""
+
+    rhythm: tuple[Rhythm, ...] = Field(min_length=1)
+
+
+class Sustained(Model):
+    """A condition that must hold without a break for a while, counted from the start of the current phase."""
+
+    for_: Duration = Field(alias="for", description="how long the condition must have held, within the current phase")
+    when: Condition
+
+
+class SustainedAtom(Model):
+    """True once the condition inside has held without a break for ``for`` within the current phase."""
+
+    sustained: Sustained
+
+
 class AllOf(Model):
     """True when every condition is."""
 
@@ -144,7 +163,8 @@ class NotOf(Model):
 
 
 _SELECTOR_KEYS = ("phase", "inject", "action", "communication", "vital", "start")
-_CONDITION_KEYS = (*_SELECTOR_KEYS, "flag", "time_in_phase", "scenario_time", "all", "any", "not")
+_CONDITION_KEYS = (*_SELECTOR_KEYS, "flag", "time_in_phase", "scenario_time", "rhythm", "sustained", "all", "any",
+                   "not")
 
 
 def _single_key(value: Any, keys: tuple[str, ...]) -> str | None:
@@ -184,7 +204,7 @@ Selector = Annotated[
     ),
 ]
 
-#: A condition: an event selector, a flag, a time, or a composition with all / any / not.
+#: A condition: an event selector, a flag, a time, the rhythm, or a composition with all / any / not / sustained.
 Condition = Annotated[
     Union[
         Annotated[PhaseAtom, Tag("phase")],
@@ -196,6 +216,8 @@ Condition = Annotated[
         Annotated[FlagAtom, Tag("flag")],
         Annotated[TimeInPhaseAtom, Tag("time_in_phase")],
         Annotated[ScenarioTimeAtom, Tag("scenario_time")],
+        Annotated[RhythmAtom, Tag("rhythm")],
+        Annotated[SustainedAtom, Tag("sustained")],
         Annotated[AllOf, Tag("all")],
         Annotated[AnyOf, Tag("any")],
         Annotated[NotOf, Tag("not")],
@@ -207,17 +229,33 @@ Condition = Annotated[
     ),
 ]
 
+Sustained.model_rebuild()
+SustainedAtom.model_rebuild()
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 NotOf.model_rebuild()
 
 
 def walk_condition(condition: Any) -> list[Any]:
-    """Every atom in a condition tree, depth first (compositions themselves excluded)."""
+    """Every atom in a condition tree, depth first (compositions and ``sustained`` themselves excluded)."""
     if isinstance(condition, AllOf):
         return [atom for child in condition.all for atom in walk_condition(child)]
     if isinstance(condition, AnyOf):
         return [atom for child in condition.any for atom in walk_condition(child)]
     if isinstance(condition, NotOf):
         return walk_condition(condition.not_)
+    if isinstance(condition, SustainedAtom):
+        return walk_condition(condition.sustained.when)
     return [condition]
+
+
+def sustained_in(condition: Any) -> list[SustainedAtom]:
+    """Every ``sustained`` condition in a condition tree, inner ones before the ones that contain them."""
+    if isinstance(condition, AllOf | AnyOf):
+        children = condition.all if isinstance(condition, AllOf) else condition.any
+        return [atom for child in children for atom in sustained_in(child)]
+    if isinstance(condition, NotOf):
+        return sustained_in(condition.not_)
+    if isinstance(condition, SustainedAtom):
+        return [*sustained_in(condition.sustained.when), condition]
+    return []

@@ -171,10 +171,12 @@ def _atom_findings(ctx: Context, atom: Any, loc: Loc) -> Iterator[Finding]:
 
 
 def condition_locs(condition: Any, loc: Loc) -> Iterator[tuple[Any, Loc]]:
-    """Each atom of a condition with its location (``all``/``any`` lists and ``not`` walked)."""
-    from crmsim.schema.conditions import AllOf, AnyOf, NotOf
+    """Each atom of a condition with its location (``all``/``any`` lists, ``not`` and ``sustained`` walked)."""
+    from crmsim.schema.conditions import AllOf, AnyOf, NotOf, SustainedAtom
 
-    if isinstance(condition, AllOf):
+    if isinstance(condition, SustainedAtom):
+        yield from condition_locs(condition.sustained.when, (*loc, "sustained", "when"))
+    elif isinstance(condition, AllOf):
         for i, child in enumerate(condition.all):
             yield from condition_locs(child, (*loc, "all", i))
     elif isinstance(condition, AnyOf):

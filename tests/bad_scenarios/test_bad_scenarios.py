@@ -38,7 +38,8 @@ DO_CHOICES = (
     "perform, order, acknowledge, clarify, decline, report_done, call_out, declare, call_help, assign, summarise, "
     "raise_concern, respond_concern, cross_check, open_aid, pause, resume, speed, trigger_inject, jump, annotate, end"
 )
-CONDITION_KINDS = "phase, inject, action, communication, vital, start, flag, time_in_phase, scenario_time, all, any, not"
+CONDITION_KINDS = ("phase, inject, action, communication, vital, start, flag, time_in_phase, scenario_time, rhythm, "
+                   "sustained, all, any, not")
 
 #: (file the problem is in, or None for the scenario file itself; line; column; message).  Line 0 = no position.
 Expected = tuple[str | None, int, int, str]

@@ -10,7 +10,10 @@ severity (sources and estimates in ``docs/physiology.md``):
   +0.12, vasopressors and inotropes half as effective (as they are, too, in acidaemia below pH 7.2 and at flows
   below 60 % of normal, down to 15 % in an arrest: ischaemic vessels answer adrenaline weakly, so standard-dose
   adrenaline during CPR raises aortic diastolic pressure by some 10-20 mmHg, as Paradis et al. measured, JAMA
-  1991;265:1139);
+  1991;265:1139; the answer returns over minutes once flow does, and the heart's beta effects and the
+  arrhythmogenic effect share it);
+* the post-cardiac arrest syndrome: after a circulation returns, stunning (contractility down to 40 %) and
+  vasodilation (resistance down to 70 %) in proportion to the minutes without a pulse;
 * malignant hyperthermia: O2 demand ×3, extra CO2, heat (1 °C per 5 min), heart rate +50 %, lactate, potassium;
 * local anaesthetic toxicity: up to 0.5 the nervous system (agitation, hypertension, seizures unless a
   benzodiazepine, propofol or thiopental protects), above 0.5 the heart (bradycardia, contractility −70 %,
@@ -23,6 +26,7 @@ severity (sources and estimates in ``docs/physiology.md``):
 
 from __future__ import annotations
 
+import math
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -36,8 +40,34 @@ if TYPE_CHECKING:
     from crmsim.core.physiology.model import PatientModel
 
 
+#: Minutes for vessels to lose, and to regain, their answer to catecholamines as flow fails and returns (estimates:
+#: ischaemic, acidotic vessels answer adrenaline weakly during CPR and recover over minutes after the return of a
+#: circulation — the post-resuscitation vasoplegia of Adrie et al., Circulation 2002;106:562 and Jozwiak et al.,
+#: Ann Intensive Care 2020;10:170 — so adrenaline given during CPR does not slam a revived heart into a closed
+#: vascular bed).
+VESSELS_FALL_MIN = 0.3
+VESSELS_RECOVER_MIN = 4.0
+#: The post-cardiac arrest syndrome (Neumar et al., Circulation 2008;118:2452): after the return of a circulation the
+#: myocardium is stunned and the vessels are dilated, in proportion to the time without one. Injury accrues a minute
+#: per pulseless minute, 0.4 with compressions (the ratio of the survival falls without and with CPR, as the
+#: myocardium's debt uses); it saturates over INJURY_SCALE_MIN and heals over hours (Laurent et al., J Am Coll Cardiol
+#: 2002;40:2110: the cardiac index is lowest at 8 h and normal by 72 h). Sizes are estimates, chosen so that an
+#: 8-minute arrest treated with 1-3 mg of adrenaline comes back at a systolic of about 90-160 mmHg (post-ROSC
+#: hypotension is common: Trzeciak et al., Crit Care Med 2009;37:2895; Kilgannon et al., Resuscitation 2008;79:410).
+INJURY_WITH_CPR = 0.4
+INJURY_SCALE_MIN = 5.0
+INJURY_RECOVERY_MIN = 24.0 * 60.0
+PCAS_STUNNING = 0.6
+PCAS_VASOPLEGIA = 0.3
+
+
 def _clip(x: float, low: float = 0.0, high: float = 1.0) -> float:
     return low if x < low else high if x > high else x
+
+
+def _respond(effect: float, respond: float) -> float:
+    """A constricting (positive) effect scaled by how well the vessels answer; a dilating one as it is."""
+    return effect * respond if effect > 0.0 else effect
 
 
 def _po2_near(sat: float, shift: float, guess: float) -> float:
@@ -66,6 +96,8 @@ class Coupling:
         self.potassium = 4.0
         self.shift = curve_shift(base.temp, 7.40, base.pa_co2)
         self.seizing = 0.0
+        self.arrest_injury = 0.0  # minutes of pulselessness, weighted (see INJURY_WITH_CPR)
+        self.vessels = 1.0  # 0.15-1: how well ischaemic vessels and myocardium answer catecholamines (lagged)
         self.effect: dict[str, float] = {}
         self.act: dict[str, float] = {}
         self.sev: dict[str, float] = {}
@@ -101,8 +133,10 @@ class Coupling:
         ph, temp = self.ph, meta.temp
         hb = blood.hb()
         svo2 = gas.cv / (1.34 * max(hb, 1.0))
-        respond = ((1.0 - 0.5 * sep) * (1.0 - 0.6 * ana) * _clip(1.0 - 2.0 * (7.20 - ph), 0.4, 1.0)
-                   * _clip((co_rel / 0.6) ** 2, 0.15, 1.0))  # fmt: skip
+        perfused = _clip((co_rel / 0.6) ** 2, 0.15, 1.0)
+        lag = VESSELS_FALL_MIN if perfused < self.vessels else VESSELS_RECOVER_MIN
+        self.vessels += (perfused - self.vessels) * (1.0 - math.exp(-m / lag))
+        respond = (1.0 - 0.5 * sep) * (1.0 - 0.6 * ana) * _clip(1.0 - 2.0 * (7.20 - ph), 0.4, 1.0) * self.vessels
         inotropy = e("contractility", 0.0)
         inotropy = inotropy * respond if inotropy > 0.0 else inotropy
         tone = e("vascular_tone", 0.0)
@@ -111,15 +145,25 @@ class Coupling:
         hr_factor = ((1.0 + 0.1 * ana + 0.25 * sep + 0.5 * mh + 0.3 * cns) * (1.0 - 0.6 * cardio)
                      * (1.0 - 0.75 * _clip((0.6 - gas.sat) / 0.3)) * (1.0 - 0.5 * _clip((self.potassium - 6.5) / 2.0))
                      * max(1.0 + 0.08 * (temp - b.temp), 0.3) * (1.0 - 0.6 * muscle.depression))  # fmt: skip
-        contractility_factor = ((1.0 - muscle.depression) * (1.0 - 0.15 * ana) * (1.0 - 0.3 * sep * sep)
+        # post-cardiac arrest syndrome: minutes without a pulse (fewer with compressions) leave the heart stunned and
+        # the vessels dilated once the circulation returns (reperfusion brings it on)
+        if rhythm.pulseless:
+            self.arrest_injury += m * (INJURY_WITH_CPR if force.cpr else 1.0)
+        elif self.arrest_injury > 0.0:
+            self.arrest_injury *= math.exp(-m / INJURY_RECOVERY_MIN)
+        pcas = 1.0 - math.exp(-self.arrest_injury / INJURY_SCALE_MIN)
+        plegic = 0.0 if rhythm.pulseless else pcas  # dilation would only undo the compressions' pressure
+        contractility_factor = ((1.0 - muscle.depression) * (1.0 - PCAS_STUNNING * pcas) * (1.0 - 0.15 * ana)
+                                * (1.0 - 0.3 * sep * sep)
                                 * (1.0 - 0.7 * _clip((0.5 - gas.sat) / 0.3))
                                 * (1.0 - 0.7 * cardio) * _clip(1.0 - 1.5 * (7.10 - ph), 0.4, 1.0)
                                 * _clip(1.0 - (0.9 - ica), 0.5, 1.0))  # fmt: skip
         drive = Drive(
-            hr=e("heart_rate", 0.0), contractility=inotropy, tone=tone,
+            hr=_respond(e("heart_rate", 0.0), self.vessels ** 0.5), contractility=inotropy, tone=tone,
             vasodilation=_clip(e("vasodilation", 0.0) * respond),
-            venous=e("venous_return", 0.0), svr_factor=(1.0 - 0.6 * ana) * (1.0 - 0.5 * sep) * (1.0 - 0.3 * cardio)
-            * (1.0 + 0.2 * cns), venous_pooling=0.15 * ana + 0.09 * sep, hr_factor=hr_factor,
+            venous=e("venous_return", 0.0),
+            svr_factor=(1.0 - 0.6 * ana) * (1.0 - 0.5 * sep) * (1.0 - 0.3 * cardio) * (1.0 + 0.2 * cns)
+            * (1.0 - PCAS_VASOPLEGIA * plegic), venous_pooling=0.15 * ana + 0.09 * sep, hr_factor=hr_factor,
             contractility_factor=contractility_factor,
             obstruction=_clip(0.85 * ptx + 0.25 * model.breathing.flow.trapping),
             posture_ml=2.0 * b.weight_kg if force.positioning else 0.0,
@@ -183,7 +227,7 @@ class Coupling:
     def _hazards(self, act: dict[str, float], ischaemia: float, debt: float, temp: float, cardio: float,
                  cpp: float) -> Hazards:  # fmt: skip
         """Per-minute hazards of arrhythmia (estimates; see ``docs/physiology.md``)."""
-        arr = _clip(act.get("arrhythmogenic", 0.0))
+        arr = _clip(act.get("arrhythmogenic", 0.0)) * self.vessels  # desensitised after ischaemia, as beta effects
         anti = _clip(act.get("antiarrhythmic", 0.0))
         k = self.potassium
         high_k = _clip((k - 6.5) / 1.5, 0.0, 2.0)
@@ -200,4 +244,5 @@ class Coupling:
     def snapshot(self) -> dict[str, Any]:
         """JSON-safe state."""
         return {"ph": self.ph, "paco2": self.paco2, "pao2_estimate": self.pao2, "potassium": self.potassium,
-                "seizing": self.seizing, "severities": dict(self.sev)}  # fmt: skip
+                "seizing": self.seizing, "severities": dict(self.sev), "vessel_response": self.vessels,
+                "arrest_injury_min": self.arrest_injury}  # fmt: skip

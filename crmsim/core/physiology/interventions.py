@@ -3,8 +3,9 @@
 An intervention's parameters come from the formulary (``fio2``, ``minute_ventilation``, ``airway_device``,
 ``product``, ``infuse_over``, ``relieves``, ``halts``); for an entry that leaves one out (a scenario's own
 intervention, say) :func:`params` infers it from keywords in the id and name, so a ``needle_decompression``
-procedure still relieves a tension pneumothorax. Oxygen, ventilation, an airway, chest compressions, cooling,
-warming and positioning last until stopped; the rest act once.
+procedure still relieves a tension pneumothorax (an entry that writes ``relieves: {}`` or ``halts: []`` means none).
+Oxygen, ventilation, an airway, chest compressions, cooling, warming and positioning last until stopped; the rest act
+once.
 """
 
 from __future__ import annotations
@@ -74,10 +75,10 @@ def params(intervention_id: str, intervention: Intervention) -> Params:
         product = ""
     run = volume / max(i.infuse_over / 60.0, 1e-3) if i.infuse_over else RUN_ML_MIN
     relieves = tuple(i.relieves.items())
-    if not relieves and i.kind == "procedure":
+    if "relieves" not in i.model_fields_set and i.kind == "procedure":
         relieves = tuple((kind, amount) for words, kind, amount in _RELIEF_WORDS if any(w in text for w in words))[:1]
     halts = i.halts
-    if not halts and i.kind == "procedure":
+    if "halts" not in i.model_fields_set and i.kind == "procedure":
         halts = next((kinds for words, kinds in _HALT_WORDS if any(w in text for w in words)), ())
     default_fio2 = 1.0 if i.kind in ("ventilation", "airway") else 0.6
     return Params(
