@@ -84,3 +84,19 @@ def test_prompts_tab_keeps_single_loop_apart_from_double_loop(app: App, debrief:
     assert [s.id for s in debrief.debrief.pearls] == ["reactions", "description", "analysis", "application"]
     assert debrief.debrief.single_loop and debrief.debrief.double_loop
     assert not {c.text for c in debrief.debrief.single_loop} & {q.text for q in debrief.debrief.double_loop}
+
+
+def test_the_title_screen_opens_a_stored_sessions_debrief(app: App, tmp_path: Path) -> None:
+    """A finished session in the store is listed on the title screen; pressing it opens its debrief."""
+    from click.testing import CliRunner
+
+    from crmsim.cli import main
+    from crmsim.ui.scenes.title import TitleScene
+
+    result = CliRunner().invoke(main, ["run", "cico", "--team", "novice", "--out", str(tmp_path / "run")])
+    assert result.exit_code == 0, result.output
+    app.show(TitleScene(app))
+    label = next(b.label for b in app.scene.buttons if b.label.startswith("cico: death"))
+    click(app, label)
+    assert isinstance(app.scene, DebriefScene)
+    assert app.scene.debrief.session.scenario_id == "cico" and app.scene.debrief.moments

@@ -1,4 +1,4 @@
-"""The title screen: pick a bundled or user scenario, or resume a session that was cut short."""
+"""The title screen: pick a bundled or user scenario, resume a session that was cut short, or debrief a past one."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ from typing import TYPE_CHECKING
 
 import pygame
 
+from crmsim.store import StoredSession
+from crmsim.ui.past import recent_sessions
 from crmsim.ui.scene import Scene
 from crmsim.ui.sessions import ScenarioEntry, Unfinished, list_scenarios, unfinished_sessions
 from crmsim.ui.widgets.draw import Button, Painter, grid
@@ -23,6 +25,7 @@ class TitleScene(Scene):
         super().__init__(app)
         self.entries: list[ScenarioEntry] = list_scenarios(app.context.scenario_dirs)
         self.unfinished: list[Unfinished] = unfinished_sessions(app.context.sessions_dir)[:3]
+        self.past: list[StoredSession] = recent_sessions(app.context.sessions_dir.parent)
 
     def choose(self, entry: ScenarioEntry) -> None:
         from crmsim.ui.scenes.errors import ErrorScene
@@ -44,6 +47,20 @@ class TitleScene(Scene):
             self.app.show(MessageScene(self.app, "This session cannot be resumed", str(exc), back=lambda: TitleScene(self.app)))
             return
         self.app.show(PlayScene(self.app, session))
+
+    def debrief(self, stored: StoredSession) -> None:
+        """Open the debrief of a stored session."""
+        from crmsim.ui.past import PastSessionError, open_past
+        from crmsim.ui.scenes.debrief import DebriefScene
+        from crmsim.ui.scenes.errors import MessageScene
+
+        try:
+            past = open_past(self.app.context.sessions_dir.parent, stored.id)
+        except PastSessionError as exc:
+            self.app.show(MessageScene(self.app, "This session's debrief cannot be opened", str(exc),
+                                       back=lambda: TitleScene(self.app)))  # fmt: skip
+            return
+        self.app.show(DebriefScene(self.app, past.debrief, past.log, past.loaded))
 
     def key(self, event: pygame.event.Event) -> None:
         if event.key == pygame.K_ESCAPE:
@@ -73,5 +90,14 @@ class TitleScene(Scene):
             for item, rect in zip(self.unfinished, cells, strict=True):
                 label = f"Resume {item.scenario_title} at {int(item.t) // 60}:{int(item.t) % 60:02d} ({item.path.parent.name})"
                 self.buttons.append(p.button(Button(label, rect, lambda u=item: self.resume(u), style="primary")))
+        if self.past:  # along the bottom, left of Quit
+            y = h - pad - row - p.px("heading") * 2
+            p.text("Debrief a past session", (pad, y), size="heading", face="bold")
+            width = (w - 2 * pad - row * 3 - pad) // len(self.past) - pad // 2
+            for i, stored in enumerate(self.past):
+                rect = pygame.Rect(pad + i * (width + pad // 2), h - pad - row, width, row)
+                when = f"{stored.started_at[5:10]} {stored.started_at[11:16]}"  # MM-DD HH:MM of the ISO start
+                label = f"{stored.scenario_id}: {(stored.outcome or '').replace('_', ' ')} {when}"
+                self.buttons.append(p.button(Button(label, rect, lambda s=stored: self.debrief(s))))
         quit_rect = pygame.Rect(w - pad - row * 3, h - pad - row, row * 3, row)
         self.buttons.append(p.button(Button("Quit", quit_rect, self.app.quit)))
