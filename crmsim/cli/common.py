@@ -19,6 +19,12 @@ def fail_usage(message: str) -> NoReturn:
     sys.exit(2)
 
 
+def fail_input(message: str) -> NoReturn:
+    """A problem with an input file's content (a corrupt log): one line on stderr, exit 1."""
+    click.echo(f"crmsim: {message}", err=True)
+    sys.exit(1)
+
+
 def fail_problems(problems: list[Problem], summary: str) -> NoReturn:
     """Print every problem as FILE:LINE:COL with its snippet, then a one-line summary, and exit 1."""
     for problem in problems:

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from crmsim.cli.common import fail_problems, fail_usage, load_or_exit
+from crmsim.cli.common import fail_input, fail_problems, fail_usage, load_or_exit
 
 if TYPE_CHECKING:
     from crmsim.core.session import Session
@@ -72,7 +72,9 @@ def run(scenario: Path, script_file: Path | None, team: str | None, seed: int, o
             out_dir.mkdir(parents=True, exist_ok=True)
             session, done = Session(loaded, seed, started_at=started_at, log=LogWriter.open(log_path)), 0
         ScriptRunner(script).run(session, skip=done)
-    except (LogError, ReplayError, OSError) as exc:
+    except LogError as exc:
+        fail_input(str(exc).splitlines()[0])
+    except (ReplayError, OSError) as exc:
         fail_usage(str(exc).splitlines()[0])
     session.close_log()
     summarise(session, log_path)
@@ -135,12 +137,17 @@ def replay(log_file: Path, verify: bool, until: str | None, scenario_file: Path 
     try:
         log = read_log(log_file)
         loaded = scenario_for(log, scenario_file)
-    except (LogError, ReplayError) as exc:
+    except LogError as exc:
+        fail_input(str(exc).splitlines()[0])
+    except ReplayError as exc:
         fail_usage(str(exc).splitlines()[0])
     except ProblemsError as exc:
         fail_problems(exc.problems, "the log's scenario has problems")
     if verify:
-        difference = verify_log(log, loaded)
+        try:
+            difference = verify_log(log, loaded)
+        except ReplayError as exc:  # the header does not fit its scenario: the log cannot be re-run
+            fail_input(str(exc).splitlines()[0])
         if difference is not None:
             click.echo(f"{log_file}:{difference.line}: differs from the re-run", err=True)
             click.echo(f"  log:    {difference.expected}", err=True)
@@ -148,5 +155,8 @@ def replay(log_file: Path, verify: bool, until: str | None, scenario_file: Path 
             sys.exit(1)
         click.echo(f"{log_file}: verified, {len(log.records)} records reproduced byte for byte")
     if t is not None:
-        view = state_at(log, loaded, t).view().as_data()
+        try:
+            view = state_at(log, loaded, t).view().as_data()
+        except ReplayError as exc:
+            fail_input(str(exc).splitlines()[0])
         click.echo(json.dumps(view, indent=2, sort_keys=True, ensure_ascii=False))

@@ -8,6 +8,7 @@ line is one ``Record``.  The writer flushes each line and fsyncs on ``sync()``/`
 from __future__ import annotations
 
 import errno
+import functools
 import io
 import json
 import math
@@ -33,6 +34,15 @@ class LogError(Exception):
 
     def __init__(self, message: str) -> None:
         super().__init__(" ".join(message.splitlines()))
+
+
+_FIELD_SET = frozenset(FIELDS)
+
+
+@functools.lru_cache(maxsize=512)
+def _is_kind(kind: str) -> bool:
+    """Whether ``kind`` is a CamelCase record kind (a log has a few dozen kinds, so the answers are kept)."""
+    return _KIND.fullmatch(kind) is not None
 
 
 def _type_name(value: object) -> str:
@@ -82,7 +92,7 @@ def dumps(obj: Mapping[str, Any]) -> str:
     return text
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Record:
     """One event: ``seq`` (0-based, consecutive), ``tick``, sim time ``t``, past-tense ``kind``, ``source``, ``data``."""
 
@@ -94,6 +104,14 @@ class Record:
     data: Mapping[str, Any]
 
     def __post_init__(self) -> None:
+        seq, tick, t, kind, source = self.seq, self.tick, self.t, self.kind, self.source
+        if (type(seq) is int and type(tick) is int and type(t) is float and type(kind) is str  # noqa: E721
+                and type(source) is str and seq >= 0 and tick >= 0 and 0.0 <= t < math.inf and source  # noqa: E721
+                and _is_kind(kind) and (type(self.data) is dict or isinstance(self.data, Mapping))):  # fmt: skip
+            return  # the usual case, checked in one go; anything else gets the field-by-field checks below
+        self._check_fields()
+
+    def _check_fields(self) -> None:
         for name in ("seq", "tick"):
             value = getattr(self, name)
             if not _is_int(value) or value < 0:
@@ -116,14 +134,14 @@ class Record:
         """Build a record from a parsed JSON object, raising ``LogError(f"{where}: ...")`` on any fault."""
         if not isinstance(obj, Mapping):
             raise LogError(f"{where}: a record must be a JSON object, found {_type_name(obj)}")
-        missing = [name for name in FIELDS if name not in obj]
-        extra = sorted(str(key) for key in obj if key not in FIELDS)
-        if missing:
-            raise LogError(f"{where}: the record has no {', '.join(map(repr, missing))} field")
-        if extra:
+        if obj.keys() != _FIELD_SET:
+            missing = [name for name in FIELDS if name not in obj]
+            extra = sorted(str(key) for key in obj if key not in FIELDS)
+            if missing:
+                raise LogError(f"{where}: the record has no {', '.join(map(repr, missing))} field")
             raise LogError(f"{where}: unexpected field {extra[0]!r:.60} in the record")
         try:
-            return cls(**{name: obj[name] for name in FIELDS})
+            return cls(obj["seq"], obj["tick"], obj["t"], obj["kind"], obj["source"], obj["data"])
         except (TypeError, ValueError) as exc:
             raise LogError(f"{where}: {exc}") from None
 
@@ -159,15 +177,22 @@ def _finite_float(text: str) -> float:
 
 
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    obj: dict[str, Any] = {}
-    for key, value in pairs:
-        if key in obj:
-            raise ValueError(f"duplicate key {key!r:.60}")
-        obj[key] = value
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        key = next(key for key, _ in pairs if key in seen or seen.add(key))  # type: ignore[func-returns-value]
+        raise ValueError(f"duplicate key {key!r:.60}")
     return obj
 
 
-def _load_line(raw: bytes, where: str) -> Any:
+
+
+def _decoder() -> json.JSONDecoder:
+    """The JSON decoder of log lines: numbers must be finite, keys unique (make one per read, not per line)."""
+    return json.JSONDecoder(parse_constant=_finite_float, parse_float=_finite_float, object_pairs_hook=_unique_keys)
+
+
+def _load_line(raw: bytes, where: str, decoder: json.JSONDecoder | None = None) -> Any:
     """Decode and parse one line, raising ``LogError`` if it is not UTF-8 JSON."""
     try:
         text = raw.decode("utf-8")
@@ -176,8 +201,7 @@ def _load_line(raw: bytes, where: str) -> Any:
     if not text.strip():
         raise LogError(f"{where}: blank line")
     try:
-        return json.loads(text, parse_constant=_finite_float, parse_float=_finite_float,
-                          object_pairs_hook=_unique_keys)
+        return (decoder or _decoder()).decode(text)
     except (ValueError, RecursionError) as exc:
         raise LogError(f"{where}: bad JSON: {exc}") from None
 
@@ -193,7 +217,33 @@ def _check_header(obj: Any, where: str) -> dict[str, Any]:
         raise LogError(f"{where}: the header's format_version must be a positive integer, found {version!r:.60}")
     if version > FORMAT_VERSION:
         raise LogError(f"{where}: written by a newer crmsim (format {version}); upgrade crmsim")
+    fault = _session_fault(obj)
+    if fault:
+        raise LogError(f"{where}: the header's {fault}")
     return obj
+
+
+def _session_fault(header: Mapping[str, Any]) -> str | None:
+    """What is wrong with the session fields a header has (each may be absent; present, it must be well formed)."""
+    seed, tick_s = header.get("seed", 0), header.get("tick_s", 0.1)
+    if not _is_int(seed) or seed < 0:
+        return f"seed must be a non-negative integer, found {seed!r:.60}"
+    if not isinstance(tick_s, (int, float)) or isinstance(tick_s, bool) or not 0.001 <= tick_s <= 1:
+        return f"tick_s must be a number of seconds from 0.001 to 1, found {tick_s!r:.60}"
+    scenario = header.get("scenario", {})
+    if not isinstance(scenario, dict):
+        return f"scenario must be an object (id, version, sha256, path), found {scenario!r:.60}"
+    participants = header.get("participants", [])
+    if not isinstance(participants, list):
+        return f"participants must be a list, found {_type_name(participants)}"
+    for i, person in enumerate(participants):
+        if not (isinstance(person, dict) and isinstance(person.get("id"), str) and isinstance(person.get("role"), str)
+                and isinstance(person.get("name", ""), str)):  # fmt: skip
+            return f"participant {i + 1} must be an object with a text id, role and name, found {person!r:.60}"
+    for key in ("crmsim_version", "started_at"):
+        if not isinstance(header.get(key, ""), str):
+            return f"{key} must be text, found {header[key]!r:.60}"
+    return None
 
 
 def _parse(data: bytes, path: str) -> Log:
@@ -211,10 +261,11 @@ def _parse(data: bytes, path: str) -> Log:
             raise LogError(f"{header_where}: the header is incomplete (the log was cut off while it was written)")
         raise
     records: list[Record] = []
+    decoder = _decoder()
     for number, raw in enumerate(lines[1:], start=2):
         where = f"{path}:{number}"
         try:
-            obj = _load_line(raw, where)
+            obj = _load_line(raw, where, decoder)
         except LogError:
             if tail and number == len(lines):
                 return Log(header, tuple(records), True, path)

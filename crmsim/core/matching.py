@@ -98,6 +98,24 @@ def record_matches(selector: Any, kind: str, data: Mapping[str, Any], weight_kg:
     return False
 
 
+def record_kinds(selector: Any) -> frozenset[str] | None:
+    """The only record kinds ``record_matches`` can accept for this selector (None: no single record narrows it).
+
+    Lets a reader of a whole log look at those records alone instead of every record.
+    """
+    if isinstance(selector, PhaseAtom):
+        return frozenset({"PhaseEntered"})
+    if isinstance(selector, InjectAtom):
+        return frozenset({"InjectFired"})
+    if isinstance(selector, ActionAtom):
+        return ACTION_KINDS
+    if isinstance(selector, CommunicationAtom):
+        return COMMUNICATION_RECORDS[selector.communication.kind]
+    if isinstance(selector, StartAtom):
+        return frozenset({"SessionStarted"})
+    return None
+
+
 def vital_beyond(selector: VitalAtom, vitals: Mapping[str, Any]) -> bool:
     """Whether a sampled vital is beyond the selector's threshold (ignoring its duration)."""
     value = vitals.get(selector.vital.name)

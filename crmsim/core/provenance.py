@@ -9,12 +9,22 @@ from __future__ import annotations
 from pathlib import Path
 
 from crmsim.core.log import Log
+from crmsim.core.records import first_payload_problem
 from crmsim.schema.catalogue import bundled_scenario_dir
 from crmsim.schema.load import LoadedScenario, load_scenario
 
 
-def scenario_for_log(log: Log, override: Path | None, error: type[Exception]) -> LoadedScenario:
-    """The scenario a log was made with, checked against the sha256 in its header; raises ``error`` otherwise."""
+def scenario_for_log(log: Log, override: Path | None, error: type[Exception],
+                     cache: ScenarioCache | None = None) -> LoadedScenario:  # fmt: skip
+    """The scenario a log was made with, checked against the sha256 in its header; raises ``error`` otherwise.
+
+    With a ``cache``, a scenario file is loaded once however many logs name it (what rescoring a cohort needs).
+    A record whose payload breaks the record-kind table (``crmsim.core.records``) is refused here too, with its line,
+    so that no reader of a log from elsewhere trips over a wrong type.
+    """
+    fault = first_payload_problem(log.records)
+    if fault is not None:
+        raise error(f"{log.path}:{fault}")
     info = log.header.get("scenario", {})
     if not isinstance(info, dict):
         info = {}
@@ -24,7 +34,23 @@ def scenario_for_log(log: Log, override: Path | None, error: type[Exception]) ->
         path = bundled if bundled.is_file() else path
     if not path.is_file():
         raise error(f"{log.path}: the scenario file '{path}' is not there; pass --scenario PATH")
-    loaded = load_scenario(path)
+    loaded = cache.load(path) if cache is not None else load_scenario(path)
     if loaded.sha256 != info.get("sha256"):
         raise error(f"{log.path}: the scenario file '{path}' has changed since this log was written")
     return loaded
+
+
+class ScenarioCache:
+    """Scenarios already loaded, by file (its resolved path, size and modification time, so an edit is reloaded)."""
+
+    def __init__(self) -> None:
+        self._loaded: dict[tuple[str, int, int], LoadedScenario] = {}
+
+    def load(self, path: Path) -> LoadedScenario:
+        """``load_scenario(path)``, or what it gave last time for the same unchanged file."""
+        info = path.stat()
+        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+        found = self._loaded.get(key)
+        if found is None:
+            found = self._loaded[key] = load_scenario(path)
+        return found

@@ -8,7 +8,8 @@ of every bundled scenario, and ``docs/log-format.md`` lists the same table for p
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 #: kind -> "required fields | optional fields"; the kinds are past-tense records of what happened.
@@ -53,7 +54,7 @@ KINDS: dict[str, str] = {
     "OrderClarified": "order:str role:str question:str action:str",
     "OrderDeclined": "order:str role:str reason:str action:str",
     "OrderDone": "order:str action:str role:str?",
-    "FindingCalledOut": "finding:str role:str | text:str value:num",
+    "FindingCalledOut": "finding:str role:str | text:str value:num/str",
     "EmergencyDeclared": "role:str",
     "DiagnosisDeclared": "role:str diagnosis:str name:str",
     "HelpCalled": "role:str roles:list coming:list sbar:dict? sbar_parts:int",
@@ -77,11 +78,12 @@ _CHECKS: dict[str, Any] = {
     "num": lambda v: isinstance(v, int | float) and not isinstance(v, bool),
     "int": lambda v: isinstance(v, int) and not isinstance(v, bool),
     "bool": lambda v: isinstance(v, bool),
-    "list": lambda v: isinstance(v, list | tuple),
+    "list": lambda v: isinstance(v, list | tuple) and all(isinstance(x, str | int | float | bool) for x in v),
     "dict": lambda v: isinstance(v, Mapping),
 }
 
 
+@functools.cache
 def fields(kind: str) -> tuple[dict[str, str], dict[str, str]]:
     """The required and optional payload fields of a kind, each ``name -> type``."""
     required, _, optional = KINDS[kind].partition("|")
@@ -112,3 +114,40 @@ def payload_problems(kind: str, data: Mapping[str, Any]) -> list[str]:
         elif not _type_ok(spec, value):
             problems.append(f"{kind}: field '{name}' should be {spec}, found {type(value).__name__}")
     return problems
+
+
+_PLAIN_TYPES: dict[str, tuple[type, ...]] = {"str": (str,), "num": (int, float), "int": (int,), "bool": (bool,)}
+
+
+@functools.cache
+def _plain_spec(kind: str) -> tuple[frozenset[str], dict[str, frozenset[type]]] | None:
+    """For a kind whose fields are all plain (str, num, int, bool, nullable or not): its required names and the exact
+    types each field may have; None for a kind with list or dict fields (checked the long way)."""
+    if kind not in KINDS:
+        return None
+    required, optional = fields(kind)
+    allowed: dict[str, frozenset[type]] = {}
+    for name, spec in {**required, **optional}.items():
+        parts = spec.rstrip("?").split("/")
+        if not all(part in _PLAIN_TYPES for part in parts):
+            return None
+        allowed[name] = frozenset(t for part in parts for t in _PLAIN_TYPES[part]) | (
+            {type(None)} if spec.endswith("?") else set())
+    return frozenset(required), allowed
+
+
+def first_payload_problem(records: Iterable[Any]) -> str | None:
+    """``LINE: problem`` for the first record (``seq``, ``kind``, ``data``) whose payload breaks :data:`KINDS`, with
+    its line in the log file (the header is line 1), or None. What a reader of a log from elsewhere checks first;
+    kinds with plain fields (most records: the vitals) are checked by exact type, the rest by ``payload_problems``."""
+    for record in records:
+        data = record.data
+        plain = _plain_spec(record.kind)
+        if plain is not None and plain[0] <= data.keys():
+            allowed = plain[1]
+            if all(type(value) in allowed.get(name, ()) for name, value in data.items()):
+                continue
+        problems = payload_problems(record.kind, data)
+        if problems:
+            return f"{record.seq + 2}: {problems[0]}"
+    return None

@@ -29,9 +29,14 @@ def scenario_for(log: Log, override: Path | None = None) -> LoadedScenario:
 def session_for(log: Log, loaded: LoadedScenario) -> Session:
     """A fresh session with the log's seed, tick, participants and start time."""
     h = log.header
+    if "seed" not in h:
+        raise ReplayError(f"{log.path}:1: the header has no seed, so the session cannot be re-run")
     participants = [Participant(p["id"], p["role"], p.get("name", "")) for p in h.get("participants", [])]
-    return Session(loaded, int(h["seed"]), participants, started_at=str(h.get("started_at", "")),
-                   tick_s=float(h.get("tick_s", 0.1)))  # fmt: skip
+    try:
+        return Session(loaded, int(h["seed"]), participants, started_at=str(h.get("started_at", "")),
+                       tick_s=float(h.get("tick_s", 0.1)))  # fmt: skip
+    except ValueError as exc:  # e.g. a participant whose role the scenario does not have
+        raise ReplayError(f"{log.path}:1: the header does not fit its scenario: {exc}") from None
 
 
 def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, list[Issued]]]:
@@ -45,7 +50,11 @@ def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, list[Issued]]]:
             yield tick, batch
             batch = []
         tick = record.tick
-        issued = Issued.from_data(dict(record.data))
+        try:
+            issued = Issued.from_data(dict(record.data))
+        except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
+            raise ReplayError(f"line {record.seq + 2}: a command that cannot be re-run: "
+                              f"{' '.join(str(exc).split())[:200]}") from None
         batch.append(issued)
         if issued.command.do == "pause" and i + 1 < len(records) and records[i + 1].kind == "Paused":
             yield tick, batch  # a pause that took effect: what follows was applied by the next step

@@ -97,6 +97,10 @@ def load_scenario(path: Path | str) -> LoadedScenario:
             problems.append(problem_at(parsed, ("scripts", name, "file"),
                                        f"script file '{entry.file}' not found beside {path.name}"))  # fmt: skip
             continue
+        if (path.parent / entry.file).resolve().parent != path.resolve().parent:
+            problems.append(problem_at(parsed, ("scripts", name, "file"), f"script file '{entry.file}' leads outside "
+                                       "the scenario's folder (a link?); script files must sit beside the scenario"))
+            continue
         try:
             doc, script = _load_script_file(path, entry)
         except ProblemsError as exc:

@@ -27,10 +27,12 @@ from dataclasses import dataclass
 from typing import Any
 
 import yaml
+from yaml.composer import Composer
 from yaml.constructor import SafeConstructor
 from yaml.events import AliasEvent, ScalarEvent, SequenceStartEvent, StreamEndEvent
 from yaml.parser import ParserError
-from yaml.reader import ReaderError
+from yaml.reader import Reader, ReaderError
+from yaml.resolver import Resolver
 from yaml.scanner import ScannerError
 
 from crmsim.schema.problems import LINE_BREAK, Problem, ProblemsError, position_of, snippet_at
@@ -52,6 +54,11 @@ _SCALAR_TAGS = frozenset({STR_TAG, INT_TAG, FLOAT_TAG, BOOL_TAG, NULL_TAG})
 _ALLOWED_TAGS = _SCALAR_TAGS | {MAP_TAG, SEQ_TAG}
 _REJECTED_TAG = "tag:crmsim.invalid,2024:rejected"  # stands in for an alias; never leaves the loader
 
+#: Text the libyaml path leaves to the reference parser: characters PyYAML's reader refuses, and the corners where
+#: libyaml is more lenient than PyYAML (tabs in plain scalars, a byte-order mark inside the text, a comment
+#: straight after a block scalar's indicator, the bare ``!`` tag).
+_LENIENT_IN_LIBYAML = re.compile(Reader.NON_PRINTABLE.pattern + r"|[\t\ufeff]|[|>][-+0-9]*#|(?:^|[\s\[{,:])!(?=[\s,\]}]|$)",
+                                 re.MULTILINE)  # fmt: skip
 _UTF8_BOM = b"\xef\xbb\xbf"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
@@ -138,8 +145,8 @@ class _Fatal(Exception):
         self.problem = problem
 
 
-class HardenedLoader(yaml.SafeLoader):
-    """A ``SafeLoader`` that composes one checked node tree and records a ``Problem`` for each fault.
+class _Hardening:
+    """The checks shared by both parsers: composes one checked node tree and records a ``Problem`` for each fault.
 
     Use ``compose_single()``, then (when ``problems`` is empty) ``construct_document(root)``.
     """
@@ -157,14 +164,13 @@ class HardenedLoader(yaml.SafeLoader):
     }
     yaml_multi_constructors: dict[str, Any] = {}
 
-    def __init__(self, stream: str, path: str = "<string>") -> None:
+    def _start(self, stream: str, path: str) -> None:
         self.path = path
         self.text = stream
         self.problems: list[Problem] = []
         self.dropped = 0
         self._depth = 0
         self._lines: list[str] | None = None
-        super().__init__(stream)
 
     def problem_at(self, mark: yaml.Mark | None, message: str) -> Problem:
         """Return a ``Problem`` at a PyYAML mark (0-based) with the source line as its snippet."""
@@ -267,7 +273,7 @@ class HardenedLoader(yaml.SafeLoader):
             elif key.tag != STR_TAG:
                 message = f"keys must be text; write '{key.value}' in quotes" if key.value else "a key is missing"
                 self.report(key.start_mark, message)
-            elif key.style is None and key.value == "<<":
+            elif not key.style and key.value == "<<":  # plain: PyYAML says None, libyaml ""
                 self.report(key.start_mark, MERGE_MESSAGE)
             elif key.value in first_seen:
                 first = first_seen[key.value].start_mark
@@ -277,6 +283,32 @@ class HardenedLoader(yaml.SafeLoader):
                 )
             else:
                 first_seen[key.value] = key
+
+
+class HardenedLoader(_Hardening, yaml.SafeLoader):
+    """PyYAML's pure-Python ``SafeLoader`` with the hardening checks: the reference, and the source of messages."""
+
+    def __init__(self, stream: str, path: str = "<string>") -> None:
+        self._start(stream, path)
+        yaml.SafeLoader.__init__(self, stream)
+
+
+if yaml.__with_libyaml__:
+    from yaml.cyaml import CParser
+
+    class FastHardenedLoader(_Hardening, CParser, Composer, SafeConstructor, Resolver):  # type: ignore[misc]
+        """The same checks over libyaml's events (about ten times faster); used only where it succeeds cleanly."""
+
+        def __init__(self, stream: str, path: str = "<string>") -> None:
+            self._start(stream, path)
+            CParser.__init__(self, stream)
+            Composer.__init__(self)
+            SafeConstructor.__init__(self)
+            Resolver.__init__(self)
+
+    _FAST: type[_Hardening] | None = FastHardenedLoader
+else:  # pragma: no cover - PyYAML built without libyaml
+    _FAST = None
 
 
 @dataclass(frozen=True)
@@ -289,12 +321,27 @@ class ParsedYaml:
     path: str
 
 
-def parse_yaml(source: str | bytes, path: str = "<string>") -> ParsedYaml:
-    """Parse one YAML document from text or bytes; raise ``ProblemsError`` (and nothing else) listing every fault."""
+def parse_yaml(source: str | bytes, path: str = "<string>", *, accelerated: bool = True) -> ParsedYaml:
+    """Parse one YAML document from text or bytes; raise ``ProblemsError`` (and nothing else) listing every fault.
+
+    With ``accelerated`` (and PyYAML built with libyaml) a clean document is read through libyaml's parser; any
+    fault, and any character PyYAML's reader refuses, sends the text through the pure-Python parser, so the data and
+    the problems reported are the same either way, only faster.
+    """
     text = _decode(source, path)
-    loader: HardenedLoader | None = None
+    if accelerated and _FAST is not None and not _LENIENT_IN_LIBYAML.search(text):
+        try:
+            return _parse_text(_FAST, text, path)
+        except Exception:  # noqa: BLE001 - any fault on the fast path is reported by the reference parser below
+            pass
+    return _parse_text(HardenedLoader, text, path)
+
+
+def _parse_text(kind: type[_Hardening], text: str, path: str) -> ParsedYaml:
+    """Parse decoded text with one loader class; raise ``ProblemsError`` listing every fault."""
+    loader: Any = None
     try:
-        loader = HardenedLoader(text, path)
+        loader = kind(text, path)  # type: ignore[call-arg]
         root = loader.compose_single()
         if loader.problems:
             _raise_collected(loader)
@@ -391,7 +438,7 @@ def _marked_problem(error: yaml.MarkedYAMLError, text: str, path: str) -> Proble
     return Problem(path, mark.line + 1, mark.column + 1, message, snippet_at(text, mark.line + 1))
 
 
-def _raise_collected(loader: HardenedLoader) -> None:
+def _raise_collected(loader: _Hardening) -> None:
     """Raise every problem the loader recorded, in source order, plus a count of any left out."""
     problems = sorted(loader.problems, key=lambda problem: (problem.line, problem.column))
     if loader.dropped:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from functools import cached_property
+from typing import Any, Literal, NamedTuple
 
 from crmsim.core.log import Log, Record
 from crmsim.core.matching import ACTION_KINDS
@@ -23,9 +24,11 @@ REASSESSMENT_KINDS = frozenset({"FindingCalledOut", "SummaryGiven", "DiagnosisDe
 Loop = Literal["complete", "incomplete", "missed", "pending"]
 
 
-@dataclass(frozen=True)
-class Event:
-    """One record as the scorer uses it: where it is (``seq``, ``t``), what it is, who did it (``role``)."""
+class Event(NamedTuple):
+    """One record as the scorer uses it: where it is (``seq``, ``t``), what it is, who did it (``role``).
+
+    A named tuple, not a dataclass: a timeline makes one per record, and this is five times faster to make.
+    """
 
     seq: int
     t: float
@@ -97,10 +100,27 @@ class Timeline:
     happenings: tuple[Event, ...] = ()
     """every event except the 1 Hz vital-sign samples (what selectors other than vitals look through)"""
 
+    @cached_property
+    def _kind_index(self) -> dict[str, tuple[int, ...]]:
+        """Where each kind's events are in ``events`` (built on first use: metrics ask for kinds many times)."""
+        found: dict[str, list[int]] = {}
+        for i, e in enumerate(self.events):
+            found.setdefault(e.kind, []).append(i)
+        return {kind: tuple(at) for kind, at in found.items()}
+
+    @cached_property
+    def _of_kinds(self) -> dict[tuple[str, ...], tuple[Event, ...]]:
+        """Answers of ``of`` so far (the timeline never changes, and metrics ask the same question many times)."""
+        return {}
+
     def of(self, *kinds: str) -> tuple[Event, ...]:
         """The events of these kinds, in log order."""
-        wanted = frozenset(kinds)
-        return tuple(e for e in self.events if e.kind in wanted)
+        found = self._of_kinds.get(kinds)
+        if found is None:
+            index, events = self._kind_index, self.events
+            at = index.get(kinds[0], ()) if len(kinds) == 1 else sorted(i for k in set(kinds) for i in index.get(k, ()))
+            found = self._of_kinds[kinds] = tuple(events[i] for i in at)
+        return found
 
     def first(self, *kinds: str, after: float = 0.0) -> Event | None:
         """The first event of these kinds at or after ``after``."""
@@ -133,7 +153,9 @@ class Timeline:
 
 
 def _event(record: Record, participants: Mapping[str, str]) -> Event:
-    role = record.data.get("role") if isinstance(record.data.get("role"), str) else participants.get(record.source)
+    role = record.data.get("role")
+    if not isinstance(role, str):
+        role = participants.get(record.source)
     return Event(record.seq, record.t, record.kind, record.source, role, record.data)
 
 

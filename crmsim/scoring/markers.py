@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crmsim.core.matching import record_matches
+from crmsim.core.matching import record_kinds, record_matches
 from crmsim.schema.assessment import CountOf, ExpectedStep, Marker, Never, Occurs, TimeToDetector
 from crmsim.schema.conditions import ActionAtom, StartAtom, VitalAtom
 from crmsim.scoring.events import Event, Timeline
@@ -66,7 +66,9 @@ def firings(selector: Any, timeline: Timeline, weight_kg: float) -> list[Firing]
         return [Firing(0.0, None)]
     if isinstance(selector, VitalAtom):
         return _vital_firings(selector, timeline)
-    matches = [Firing(e.t, e) for e in timeline.happenings if record_matches(selector, e.kind, e.data, weight_kg)]
+    kinds = record_kinds(selector)
+    candidates = timeline.happenings if kinds is None else timeline.of(*kinds)
+    matches = [Firing(e.t, e) for e in candidates if record_matches(selector, e.kind, e.data, weight_kg)]
     if isinstance(selector, ActionAtom) and selector.action.count > 1:
         return matches[selector.action.count - 1:]
     return matches

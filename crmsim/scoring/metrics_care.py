@@ -75,7 +75,7 @@ def fixation_episodes(tl: Timeline, facts: ScenarioFacts, who: str | None = None
     episodes: list[tuple[Event, ...]] = []
     for failing in (False, True):
         runs: dict[str, list[Event]] = {}
-        for e in tl.events:
+        for e in tl.of(*PLAN_CHANGE_KINDS, *_ATTEMPT_KINDS):
             if e.kind in PLAN_CHANGE_KINDS and e.source in tl.participants:
                 episodes.extend(tuple(r) for r in runs.values() if len(r) >= FIXATION_REPEATS)
                 runs = {}

@@ -136,12 +136,16 @@ def _reason(score_label: str, seen: list[Indicator], unseen: list[Indicator]) ->
 
 def _covered(framework_id: str, element: Element, category_id: str, refs: Iterable[str],
              maps: dict[str, set[str]]) -> bool:  # fmt: skip
-    own = {f"{framework_id}.{element.id}", f"{framework_id}.{category_id}"}
-    targets = set(element.maps_to) | own
-    for ref in refs:
-        if ref in targets or maps.get(ref, set()) & targets:
-            return True
-    return False
+    return _covers(_targets(framework_id, element, category_id), refs, maps)
+
+
+def _targets(framework_id: str, element: Element, category_id: str) -> set[str]:
+    """The refs that count as evidence for an element: itself, its category and what it maps to."""
+    return {*element.maps_to, f"{framework_id}.{element.id}", f"{framework_id}.{category_id}"}
+
+
+def _covers(targets: set[str], refs: Iterable[str], maps: dict[str, set[str]]) -> bool:
+    return any(ref in targets or not targets.isdisjoint(maps.get(ref, ())) for ref in refs)
 
 
 @functools.lru_cache(maxsize=1)
@@ -172,8 +176,9 @@ def rate(framework: Framework, found: Indicators) -> FrameworkRating:
             continue
         inputs = [Indicator(m.quality, 1.0, m.evidence, m.reason)
                   for m in (found.measures[name] for name in metrics_for(ref))]  # fmt: skip
+        targets = _targets(framework.id, element, category.id)
         inputs += [Indicator(m.quality, MARKER_WEIGHT, m.evidence, m.reason) for m in found.markers
-                   if _covered(framework.id, element, category.id, m.evidences, members)]  # fmt: skip
+                   if _covers(targets, m.evidences, members)]  # fmt: skip
         rated.setdefault(category.id, []).append(_element(framework, category.id, element, inputs))
     others = [e for items in rated.values() for e in items if e.quality is not None]
     for category_id, element in global_ids:

@@ -77,11 +77,23 @@ def csv_rows(score: SessionScore) -> list[dict[str, Any]]:
     return rows
 
 
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection); such text gets a leading "'".
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def cell(value: Any) -> Any:
+    """A CSV cell that a spreadsheet shows as text: text that would start a formula is prefixed with "'" (OWASP);
+    numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def to_csv_text(score: SessionScore) -> str:
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_rows(score))
+    writer.writerows({key: cell(value) for key, value in row.items()} for row in csv_rows(score))
     return out.getvalue()
 
 

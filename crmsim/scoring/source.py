@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crmsim.core.log import Log
+from crmsim.core.provenance import ScenarioCache
 from crmsim.core.provenance import scenario_for_log as find_scenario
 from crmsim.schema.assessment import Marker, Occurs, TimeToDetector
 from crmsim.schema.conditions import ActionAtom
@@ -22,9 +23,10 @@ class ScoringError(Exception):
     """The log cannot be scored: its scenario is missing or has changed, or an input file is wrong."""
 
 
-def scenario_for_log(log: Log, override: Path | None = None) -> LoadedScenario:
-    """The scenario a log was made with, checked against the sha256 in its header."""
-    return find_scenario(log, override, ScoringError)
+def scenario_for_log(log: Log, override: Path | None = None, cache: ScenarioCache | None = None) -> LoadedScenario:
+    """The scenario a log was made with, checked against the sha256 in its header (loaded once per file with a
+    ``cache``, when many logs are scored)."""
+    return find_scenario(log, override, ScoringError, cache)
 
 
 @dataclass(frozen=True)

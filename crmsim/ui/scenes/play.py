@@ -6,6 +6,7 @@ role's participant (or the facilitator), so everything done on screen is in the 
 
 from __future__ import annotations
 
+import gc
 from typing import TYPE_CHECKING, Any
 
 import pygame
@@ -44,6 +45,8 @@ class PlayScene(Scene):
         self.seen = len(session.records)
         self.pads: dict[int, str] = {}
         self.view = session.view()
+        gc.collect()
+        gc.freeze()  # what is loaded now lives as long as the session: full collections skip it (20 ms pauses before)
 
     # --- commands -------------------------------------------------------------------------------------------
     def submit(self, role: str, command: dict[str, Any]) -> None:
@@ -120,6 +123,7 @@ class PlayScene(Scene):
             from crmsim.ui.scenes.ended import EndScene
 
             self.session.close_log()
+            gc.unfreeze()
             self.app.show(EndScene(self.app, self.session))
 
     # --- drawing --------------------------------------------------------------------------------------------

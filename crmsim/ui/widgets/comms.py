@@ -24,8 +24,8 @@ def draw_comms(p: Painter, rect: pygame.Rect, view: SessionView) -> None:
     for message in reversed(view.messages):
         colour = ("narration" if message.kind in NARRATION_KINDS else "confederate" if message.kind in CONFEDERATE_KINDS
                   else "danger" if message.kind in ("ConcernRaised", "CommandRejected") else "text")  # fmt: skip
-        image = p.font("small").render(f"{clock_text(message.t)}  {message.speaker}: {message.text}", True,
-                                       p.theme.colour(colour), wraplength=width)  # fmt: skip
+        image = p.image(f"{clock_text(message.t)}  {message.speaker}: {message.text}", size="small", colour=colour,
+                        width=width)  # fmt: skip
         bottom -= image.get_height() + pad // 2
         if bottom < top:
             break

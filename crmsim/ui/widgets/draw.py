@@ -53,21 +53,25 @@ class Painter:
     def text(self, text: str, pos: tuple[int, int], *, size: str = "body", colour: str | Colour = "text",
              face: str = "regular", width: int | None = None, align: str = "left") -> pygame.Rect:  # fmt: skip
         """Draw ``text`` (wrapped to ``width`` when given) with its top-left (or top-centre) at ``pos``."""
-        rgb = self.theme.colour(colour) if isinstance(colour, str) else colour
-        font = self.font(size, face)
-        image = font.render(text, True, rgb, wraplength=width or 0) if width else font.render(text, True, rgb)
+        image = self.image(text, size=size, colour=colour, face=face, width=width)
         rect = image.get_rect(topleft=pos) if align == "left" else image.get_rect(midtop=pos)
         self.surface.blit(image, rect)
         return rect
 
+    def image(self, text: str, *, size: str = "body", colour: str | Colour = "text", face: str = "regular",
+              width: int | None = None) -> pygame.Surface:  # fmt: skip
+        """``text`` rendered (wrapped to ``width`` when given); the same text is rendered once and reused."""
+        rgb = self.theme.colour(colour) if isinstance(colour, str) else colour
+        px = self.px(size)
+        font = self.fonts.get(px, face)
+        return self.fonts.remembered(
+            ("text", text, px, face, rgb, width or 0),
+            lambda: font.render(text, True, rgb, wraplength=width) if width else font.render(text, True, rgb))
+
     def fit(self, text: str, width: int, *, size: str = "body", face: str = "regular") -> str:
         """``text`` shortened with an ellipsis to fit ``width`` pixels on one line."""
-        font = self.font(size, face)
-        if font.size(text)[0] <= width:
-            return text
-        while text and font.size(text + "…")[0] > width:
-            text = text[:-1]
-        return text + "…"
+        px = self.px(size)
+        return self.fonts.remembered(("fit", text, width, px, face), lambda: _fit(self.fonts.get(px, face), text, width))
 
     def panel(self, rect: pygame.Rect, *, colour: str = "panel", edge: str | None = "panel_edge", width: int = 2) -> None:
         """A filled rounded panel with an optional edge."""
@@ -83,9 +87,17 @@ class Painter:
         self.panel(button.rect, colour=fill, edge="text" if focused else "panel_edge", width=3 if focused else 1)
         colour = "button_text" if button.enabled else "muted"
         label = self.fit(button.label, button.rect.width - 2 * self.px("padding"), size="button")
-        image = self.font("button", "bold").render(label, True, self.theme.colour(colour))
+        image = self.image(label, size="button", colour=colour, face="bold")
         self.surface.blit(image, image.get_rect(center=button.rect.center))
         return button
+
+
+def _fit(font: pygame.font.Font, text: str, width: int) -> str:
+    if font.size(text)[0] <= width:
+        return text
+    while text and font.size(text + "…")[0] > width:
+        text = text[:-1]
+    return text + "…"
 
 
 def grid(area: pygame.Rect, count: int, columns: int, row_height: int, gap: int) -> list[pygame.Rect]:

@@ -1,0 +1,106 @@
+"""Scoring throughput (log records per second) and the time to rescore a 10,000-session cohort.
+
+Logs: every bundled scenario played headless by its reference and its novice team with seeds 1–5 (``--quick``:
+seed 1), written to a temporary folder — real logs, 12 to 60 of them. Throughput: the scorer proper
+(``analyse`` + ``score_analysis`` in ANTS) over logs already read, records scored per second, best of three
+passes. Cohort: the whole rescoring path per session — ``read_log`` from disk, the log's scenario found and checked
+against its sha256 (through a ``ScenarioCache``, so each scenario file is parsed once, not once per session), then
+scored — over N sessions (the logs, repeated) in one process per core; the 10,000-session figure is that time
+extrapolated linearly from N, as the work per session does not depend on how many there are.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from benchmarks.common import SCENARIO_IDS, SCENARIOS, Figure, main
+
+TARGET_RECORDS_PER_S = 500_000.0
+TARGET_COHORT_S = 60.0
+COHORT = 10_000
+
+
+def make_logs(folder: Path, seeds: range) -> list[Path]:
+    """Play every bundled scenario with its reference and novice teams; the log files."""
+    from crmsim.core.headless import ScriptRunner
+    from crmsim.core.log import LogWriter
+    from crmsim.core.session import Session
+    from crmsim.schema.load import load_scenario
+
+    paths = []
+    for scenario_id in SCENARIO_IDS:
+        loaded = load_scenario(SCENARIOS / f"{scenario_id}.yaml")
+        for team in ("reference", "novice"):
+            for seed in seeds:
+                path = folder / f"{scenario_id}-{team}-{seed}" / "log.jsonl"
+                session = Session(loaded, seed, log=LogWriter.open(path))
+                ScriptRunner(loaded.scripts[team]).run(session)
+                session.close_log()
+                paths.append(path)
+    return paths
+
+
+def _rescore(paths: list[str]) -> tuple[int, int]:
+    """Read, find the scenario of and score each log (one worker's share); (sessions, records)."""
+    from crmsim.core.log import read_log
+    from crmsim.core.provenance import ScenarioCache
+    from crmsim.scoring.scorer import score_log
+    from crmsim.scoring.source import scenario_for_log
+
+    cache = ScenarioCache()
+    records = 0
+    for path in paths:
+        log = read_log(path)
+        score_log(log, scenario_for_log(log, cache=cache), "ants")
+        records += len(log.records)
+    return len(paths), records
+
+
+def run(quick: bool) -> list[Figure]:
+    from crmsim.core.log import read_log
+    from crmsim.core.provenance import ScenarioCache
+    from crmsim.scoring.scorer import analyse, score_analysis
+    from crmsim.scoring.source import scenario_for_log
+
+    with tempfile.TemporaryDirectory() as folder:
+        paths = make_logs(Path(folder), range(1, 2 if quick else 6))
+        cache = ScenarioCache()
+        logs = [read_log(p) for p in paths]
+        pairs = [(log, scenario_for_log(log, cache=cache)) for log in logs]
+        records = sum(len(log.records) for log in logs)
+        best = float("inf")
+        for _ in range(3):
+            start = time.perf_counter()
+            for log, loaded in pairs:
+                score_analysis(analyse(log, loaded), "ants")
+            best = min(best, time.perf_counter() - start)
+        workers = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        sessions = [str(p) for p in paths] * (2 if quick else 10)
+        shares = [sessions[i::workers] for i in range(workers)]
+        start = time.perf_counter()
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = pool.map(_rescore, shares)
+        cohort_s = time.perf_counter() - start
+    n = sum(d[0] for d in done)
+    cohort_records = sum(d[1] for d in done)
+    details: dict[str, Any] = {"logs": len(paths), "records": records, "records_per_log": round(records / len(paths)),
+                               "seconds": round(best, 4), "ms_per_session": round(1000 * best / len(paths), 3),
+                               "framework": "ants"}  # fmt: skip
+    cohort = {"measured_sessions": n, "measured_s": round(cohort_s, 3), "processes": workers,
+              "sessions_per_s": round(n / cohort_s, 1), "records_per_s_end_to_end": round(cohort_records / cohort_s),
+              "extrapolated_to": COHORT, "method": "read_log + ScenarioCache lookup + score_log(ants), per session"}
+    return [
+        Figure("scoring_records_per_s", "scoring throughput (analyse + rate, logs in memory)", records / best,
+               "records/s", ">=", TARGET_RECORDS_PER_S, details),
+        Figure("cohort_rescore_10000_s", f"rescoring a {COHORT:,}-session cohort from disk (extrapolated from {n})",
+               cohort_s * COHORT / n, "s", "<=", TARGET_COHORT_S, cohort),
+    ]  # fmt: skip
+
+
+if __name__ == "__main__":
+    main(run)
