@@ -25,6 +25,7 @@ from crmsim.core.log import FORMAT, FORMAT_VERSION, LogWriter, Record
 from crmsim.core.orders import OrderBook
 from crmsim.core.physiology import PatientModel
 from crmsim.core.runtime import ScenarioRuntime
+from crmsim.core.sampled import compact
 from crmsim.core.team import FACILITATOR, Participant, Team, default_participants
 from crmsim.core.view import SessionView, snapshot
 from crmsim.schema import commands as c
@@ -129,7 +130,10 @@ class Session:
 
     def emit(self, kind: str, source: str, data: dict[str, Any]) -> Record:
         """Append one record to the log and let the history see it (the record keeps its own copy of ``data``)."""
-        record = Record(len(self.records), self.tick, self.now, kind, source, _copied(data))
+        payload = _copied(data)
+        if kind == "VitalsSampled":
+            payload = compact(payload)  # most records are these: a third of a dict's memory
+        record = Record(len(self.records), self.tick, self.now, kind, source, payload)
         self.records.append(record)
         if self._log is not None and record.seq >= self._skip:
             self._log.append(record)

@@ -33,10 +33,6 @@ def facts(anaphylaxis: LoadedScenario) -> ScenarioFacts:
     return scenario_facts(anaphylaxis)
 
 
-def scenario_ids() -> list[str]:
-    return [p.stem for p in bundled_scenarios()]
-
-
 @pytest.fixture(scope="session")
 def bundled_dir() -> Path:
     return ANAPHYLAXIS.parent

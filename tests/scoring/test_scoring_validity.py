@@ -13,8 +13,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import scenario_ids
-from scoring_logs import Run, delayed, is_action, without_read_back
+from scoring_logs import Run, bundled_scenarios, delayed, is_action, without_read_back
 
 from crmsim.core.matching import record_matches
 from crmsim.schema.assessment import Occurs, TimeToDetector
@@ -54,7 +53,7 @@ def category_qualities(found: Indicators, category_id: str) -> dict[str, float]:
     return qualities
 
 
-@pytest.mark.parametrize("scenario_id", scenario_ids())
+@pytest.mark.parametrize("scenario_id", [p.stem for p in bundled_scenarios()])
 def test_reference_team_rates_at_least_acceptable_in_every_observed_ants_category(
         runs: dict[tuple[str, str], Run], scenario_id: str) -> None:  # fmt: skip
     """The expert script of every bundled scenario rates >= 3 (Acceptable) in each observed ANTS category."""
@@ -65,7 +64,7 @@ def test_reference_team_rates_at_least_acceptable_in_every_observed_ants_categor
     assert any(c.score is not None for c in result.team.categories)
 
 
-@pytest.mark.parametrize("scenario_id", scenario_ids())
+@pytest.mark.parametrize("scenario_id", [p.stem for p in bundled_scenarios()])
 def test_novice_team_rates_lower_where_its_script_degrades(runs: dict[tuple[str, str], Run], scenario_id: str) -> None:
     """For each ANTS category, the novice rates strictly lower when an indicator feeding it is clearly worse for the
     novice, and never higher than the reference; at least one category is degraded."""
@@ -84,7 +83,7 @@ def test_novice_team_rates_lower_where_its_script_degrades(runs: dict[tuple[str,
     assert degraded, f"the novice script of {scenario_id} degrades nothing measurable"
 
 
-@pytest.mark.parametrize("scenario_id", scenario_ids())
+@pytest.mark.parametrize("scenario_id", [p.stem for p in bundled_scenarios()])
 def test_every_bundled_log_is_rated_in_all_frameworks_with_evidence(
         runs: dict[tuple[str, str], Run], scenario_id: str) -> None:  # fmt: skip
     """Reference and novice logs get a rating in each framework; every scored element shows evidence or says why
@@ -126,7 +125,7 @@ def all_ratings(result: SessionScore) -> dict[str, int | None]:
     return {e.element: e.score for e in result.team.elements()}
 
 
-@pytest.mark.parametrize("scenario_id", scenario_ids())
+@pytest.mark.parametrize("scenario_id", [p.stem for p in bundled_scenarios()])
 def test_delaying_a_key_action_never_raises_a_rating(runs: dict[tuple[str, str], Run], scenario_id: str) -> None:
     """Moving a key action (its records) 30 s, 1 min or 3 min later leaves every element's rating and quality in
     every framework the same or lower."""
@@ -153,7 +152,7 @@ def test_delaying_a_key_action_never_raises_a_rating(runs: dict[tuple[str, str],
     assert checked, "no key action to delay"
 
 
-@pytest.mark.parametrize("scenario_id", scenario_ids())
+@pytest.mark.parametrize("scenario_id", [p.stem for p in bundled_scenarios()])
 def test_dropping_a_read_back_never_raises_communication(runs: dict[tuple[str, str], Run], scenario_id: str) -> None:
     """Removing an acknowledgement, or making it one without a read-back, never raises a communication rating."""
     run = runs[(scenario_id, "reference")]
