@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+#: SDL video drivers that draw nowhere: fine for --headless, a dead end for a team in front of a screen.
+OFF_SCREEN_DRIVERS = frozenset({"offscreen", "dummy"})
 HEADLESS_ENV = {"SDL_VIDEODRIVER": "dummy", "SDL_VIDEO_DRIVER": "dummy", "SDL_AUDIODRIVER": "dummy"}
 
 
@@ -33,6 +35,10 @@ def start_pygame(*, headless: bool) -> Started:
     pygame.init()
     if not pygame.display.get_init():
         raise BootError(f"no display is available ({pygame.get_error()}); use --headless to render off-screen")
+    if not headless and pygame.display.get_driver() in OFF_SCREEN_DRIVERS:
+        pygame.quit()  # SDL fell back to drawing nowhere: a window nobody can see is worse than a clear message
+        raise BootError("no display is available (SDL found none and fell back to off-screen rendering); "
+                        "run it on a machine with a screen, or use --headless --screenshots DIR")  # fmt: skip
     audio = True
     try:
         pygame.mixer.init(frequency=44100, size=-16, channels=1)
