@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     from crmsim.core.log import Log
     from crmsim.debrief.model import Debrief
     from crmsim.schema.load import LoadedScenario
+    from crmsim.scoring.overrides import Override
+    from crmsim.store import SessionStore
 
 FRAMEWORKS = ("ants", "notss", "team", "ottawa", "acrm", "core")
 
@@ -61,8 +63,9 @@ def scenario_of(log: Log, override: Path | None = None) -> LoadedScenario:
                              "run crmsim validate on it") from None  # fmt: skip
 
 
-def _stored_log(text: str) -> Log | None:
-    """The log of a stored session named by id (or its unique beginning), or None if there is no store or session."""
+def _stored_log(text: str, framework: str) -> tuple[Log, list[Override]] | None:
+    """The log of a stored session named by id (or its unique beginning) with its educators' re-ratings in
+    ``framework``, or None if there is no store or session."""
     from crmsim.store import StoreError, UnknownSession, open_store
 
     try:
@@ -71,11 +74,20 @@ def _stored_log(text: str) -> Log | None:
                 [s for s in store.list_sessions() if text and s.id.startswith(text)]  # fmt: skip
             if len(found) != 1:
                 return None
-            return store.read_log(found[0].id)
+            return store.read_log(found[0].id), _stored_overrides(store, found[0].id, framework)
     except UnknownSession:
         return None
     except StoreError as exc:
         fail_input(str(exc))
+
+
+def _stored_overrides(store: SessionStore, session_id: str, framework: str) -> list[Override]:
+    """The re-ratings kept in the store for one session and framework, in the order they were kept (the latest
+    re-rating of an element wins, as in an overrides file)."""
+    from crmsim.scoring.overrides import Override
+
+    return [Override(o.element, o.score, o.rater, o.comment, o.participant, o.framework)
+            for o in store.overrides(session_id) if o.framework == framework]  # fmt: skip
 
 
 @click.command()
@@ -107,15 +119,20 @@ def debrief(log: Path, out_file: Path | None, framework: str, scenario: Path | N
     if overrides is not None and not overrides.is_file():
         fail_usage(f"no such overrides file: {overrides}")
     looks_like_id = len(log.parts) == 1 and not log.suffix  # a stored session's id, not a mistyped path
-    stored = _stored_log(str(log)) if not log.exists() and looks_like_id else None
+    stored = _stored_log(str(log), framework) if not log.exists() and looks_like_id else None
     if not log.exists() and stored is None:
         fail_usage(f"no such log file or stored session: {log}")
     try:
-        found = stored if stored is not None else read_session_log(log)
+        found = stored[0] if stored is not None else read_session_log(log)
         loaded = scenario_of(found, scenario)
     except SkippedSession as exc:
         fail_input(str(exc))
     score = score_log(found, loaded, framework)
+    if stored is not None and stored[1]:  # the educators' re-ratings kept in the store (`crmsim override`)
+        try:
+            score = apply_to_session(score, stored[1], f"stored re-ratings of {log}")
+        except OverrideError as exc:
+            fail_input(str(exc))
     if overrides is not None:
         try:
             score = apply_to_session(score, read_overrides(overrides), str(overrides))
@@ -157,7 +174,10 @@ def _from_logs(paths: tuple[Path, ...], framework: str) -> list[Debrief]:
 
 
 def _from_store(scenario_id: str | None, framework: str) -> list[Debrief]:
-    from crmsim.debrief.build import debrief_log
+    """Every stored session's debrief, rated with the educators' re-ratings kept in the store."""
+    from crmsim.debrief.build import build_debrief
+    from crmsim.scoring.overrides import OverrideError, apply_to_session
+    from crmsim.scoring.scorer import score_log
     from crmsim.store import StoreError, open_store
 
     found = []
@@ -166,8 +186,11 @@ def _from_store(scenario_id: str | None, framework: str) -> list[Debrief]:
             for stored in store.list_sessions(scenario_id):
                 try:
                     log = store.read_log(stored.id)
-                    model = debrief_log(log, scenario_of(log), framework, stored.id)
-                except (SkippedSession, StoreError) as exc:
+                    loaded = scenario_of(log)
+                    score = apply_to_session(score_log(log, loaded, framework),
+                                             _stored_overrides(store, stored.id, framework), stored.id)  # fmt: skip
+                    model = build_debrief(log, loaded, score, stored.id)
+                except (SkippedSession, StoreError, OverrideError) as exc:
                     click.echo(f"crmsim: skipped session {stored.id}: {exc}", err=True)
                     continue
                 found.append(replace(model, session=replace(model.session, started_at=stored.started_at)))

@@ -107,3 +107,22 @@ def test_bad_input_is_one_line(home: Path) -> None:
     with sqlite3.connect(home / "home" / "crmsim.db") as conn:
         conn.execute("PRAGMA user_version = 999")
     assert "upgrade crmsim" in one_line_error(crmsim("sessions"), 1)
+
+
+def test_stored_rerating_shows_in_the_debrief_and_the_cohort(home: Path) -> None:
+    """A re-rating kept with `crmsim override` is what `crmsim debrief ID` and `crmsim cohort` show for that element,
+    with the educator as rater and the automatic score beside it."""
+    crmsim("import", home / "novice.jsonl")
+    with open_store(home / "home") as store:
+        sid = store.list_sessions()[0].id
+    rerating = home / "edu.csv"
+    rerating.write_text("element,score,rater,comment,participant\nprioritising,4,edu7,clear plan,team\n", encoding="utf-8")
+    assert crmsim("override", sid, rerating).exit_code == 0
+    result = crmsim("debrief", sid, "--format", "json", "-o", home / "d.json")
+    assert result.exit_code == 0, result.output
+    data = json.loads((home / "d.json").read_text(encoding="utf-8"))
+    element = next(e for c in data["ratings"]["categories"] for e in c["elements"] if e["id"] == "prioritising")
+    assert (element["score"], element["rater"]) == (4, "edu7") and element["auto_score"] != 4
+    cohort = crmsim("cohort", "-o", home / "cohort.html")
+    assert cohort.exit_code == 0, cohort.output
+    assert "skipped" not in cohort.stderr  # the re-rated session was rated, not dropped
