@@ -32,6 +32,13 @@ class SampledVitals(Mapping[str, Any]):
             raise KeyError(key)
         return object.__getattribute__(self, key)
 
+    def get(self, key: str, default: Any = None) -> Any:
+        """The value of ``key``, or ``default`` (no exception raised and caught on a miss: readers probe often)."""
+        return object.__getattribute__(self, key) if key in _KEYS else default
+
+    def __contains__(self, key: object) -> bool:
+        return key in _KEYS
+
     def __iter__(self) -> Iterator[str]:
         return iter(VITAL_KEYS)
 
