@@ -27,7 +27,7 @@ from crmsim.core.physiology import PatientModel
 from crmsim.core.runtime import ScenarioRuntime
 from crmsim.core.sampled import compact
 from crmsim.core.team import FACILITATOR, Participant, Team, default_participants
-from crmsim.core.view import SessionView, snapshot
+from crmsim.core.view import SessionView, display_names, snapshot
 from crmsim.schema import commands as c
 from crmsim.schema.load import LoadedScenario
 
@@ -87,6 +87,10 @@ class Session:
         self.rng_physiology = np.random.default_rng(streams[0])
         self.rng_actions = np.random.default_rng(streams[1])
         self.team = Team(loaded.scenario, self.participants)
+        #: What the screen calls each action, role, confederate and participant (fixed for the session).
+        self.names = display_names(loaded, {p.id: p.role for p in self.participants})
+        #: The scenario's chest-compression actions (formulary kind ``cpr``): the view tells the monitor when one runs.
+        self.compression_actions = frozenset(a for a, i in loaded.formulary.interventions.items() if i.kind == "cpr")
         self.physiology = PatientModel(loaded.scenario.patient, self.rng_physiology)
         self.history = History(loaded.scenario.patient.weight_kg)
         self.orders = OrderBook()

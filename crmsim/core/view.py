@@ -18,6 +18,7 @@ from crmsim.core.orders import OPEN_STATES
 
 if TYPE_CHECKING:
     from crmsim.core.session import Session
+    from crmsim.schema.load import LoadedScenario
 
 #: How many of the latest messages a view carries.
 MESSAGES_SHOWN = 30
@@ -151,24 +152,23 @@ def snapshot(session: Session) -> SessionView:
         open_concerns=tuple(ConcernView(c, d["role"], d.get("to"), d["level"], d["about"])
                             for c, d in session.orders.concerns.items() if not d.get("answered")),
         failed_equipment=tuple(a for a, until in session.failures.items() if until > now),
-        messages=latest_messages(session.records, session_names(session)),
-        compressions=not _compression_actions(session).isdisjoint(r.busy_with for r in roles),
+        messages=latest_messages(session.records, session.names),
+        compressions=not session.compression_actions.isdisjoint(r.busy_with for r in roles),
     )  # fmt: skip
 
 
-def _compression_actions(session: Session) -> frozenset[str]:
-    """The scenario's actions that are chest compressions (formulary kind ``cpr``)."""
-    return frozenset(a for a, i in session.loaded.formulary.interventions.items() if i.kind == "cpr")
+#: Display names of the log's non-person sources.
+SOURCE_NAMES = {"facilitator": "Facilitator", "scenario": "Scenario", "system": "crmsim", "physiology": "Monitor"}
 
 
-def session_names(session: Session) -> dict[str, str]:
-    """Display names by role id, confederate id and participant id."""
-    formulary = session.loaded.formulary
+def display_names(loaded: LoadedScenario, participants: Mapping[str, str]) -> dict[str, str]:
+    """Display names by action id, role id, confederate id and participant id (``participants``: id → role)."""
+    formulary, team = loaded.formulary, loaded.scenario.team
     names = {a: i.name.split(" (")[0] for a, i in (formulary.drugs | formulary.interventions).items()}
-    names |= {r.id: r.name for r in session.team.roles.values()} | dict(session.team.confederates)
-    for p in session.team.participants.values():
-        names[p.id] = names.get(p.role, p.role)
-    return names | {"facilitator": "Facilitator", "scenario": "Scenario", "system": "crmsim", "physiology": "Monitor"}
+    names |= {r.id: r.name for r in team.roles} | {c.id: c.name for c in team.confederates}
+    for pid, role in participants.items():
+        names[pid] = names.get(role, role)
+    return names | SOURCE_NAMES
 
 
 def latest_messages(records: list[Record], names: Mapping[str, str], count: int = MESSAGES_SHOWN) -> tuple[Message, ...]:

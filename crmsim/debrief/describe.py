@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crmsim.core.log import Record
+from crmsim.core.view import SOURCE_NAMES, display_names
 from crmsim.core.view import describe as screen_line
 from crmsim.schema.conditions import ActionAtom, CommunicationAtom, InjectAtom, PhaseAtom, StartAtom, VitalAtom
 from crmsim.schema.load import LoadedScenario
@@ -65,16 +66,13 @@ def shown(vital: str, value: float | str) -> str:
 
 
 def names_for(loaded: LoadedScenario, participants: Mapping[str, str]) -> dict[str, str]:
-    """Display names by action id, role id, confederate id and participant id (as the game shows them)."""
+    """Display names by action id, role id, confederate id and participant id (as the game shows them), and the
+    scenario's diagnoses and findings."""
     scenario = loaded.scenario
-    formulary = loaded.formulary
-    names = {a: i.name.split(" (")[0] for a, i in (formulary.drugs | formulary.interventions).items()}
-    names |= {r.id: r.name for r in scenario.team.roles}
-    names |= {c.id: c.name for c in scenario.team.confederates}
-    names |= {d.id: d.name for d in (*scenario.diagnoses, *scenario.findings)}
+    names = display_names(loaded, {}) | {d.id: d.name for d in (*scenario.diagnoses, *scenario.findings)}
     for pid, role in participants.items():
         names[pid] = names.get(role, role)
-    return names | {"facilitator": "Facilitator", "scenario": "Scenario", "system": "crmsim", "physiology": "Monitor"}
+    return names | SOURCE_NAMES
 
 
 def _dose(data: Mapping[str, Any]) -> str:

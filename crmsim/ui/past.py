@@ -11,10 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from crmsim.core.log import Log, LogError
-from crmsim.debrief.build import build_debrief
+from crmsim.debrief.build import debrief_log
 from crmsim.debrief.model import Debrief
 from crmsim.schema.load import LoadedScenario
-from crmsim.scoring.scorer import score_log
 from crmsim.scoring.source import ScoringError, scenario_for_log
 from crmsim.store import StoreError, StoredSession, open_store
 
@@ -50,4 +49,4 @@ def open_past(home: Path, session_id: str, framework: str = "ants") -> PastDebri
         loaded = scenario_for_log(log)
     except (StoreError, LogError, ScoringError) as exc:
         raise PastSessionError(str(exc).splitlines()[0]) from None
-    return PastDebrief(build_debrief(log, loaded, score_log(log, loaded, framework), label=session_id), log, loaded)
+    return PastDebrief(debrief_log(log, loaded, framework, session_id), log, loaded)

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
 
-from crmsim.core.log import Log, Record
-from crmsim.core.view import MESSAGE_KINDS, AlarmView, Message, SessionView, describe
+from crmsim.core.log import Log
+from crmsim.core.view import MESSAGE_KINDS, AlarmView, Message, SessionView, describe, display_names
 from crmsim.schema.load import LoadedScenario
 
 #: Comms lines a playback view carries (as many as the live screen shows).
@@ -28,17 +28,6 @@ class _Change:
 
     t: float
     value: Any
-
-
-def display_names(loaded: LoadedScenario, header: Mapping[str, Any]) -> dict[str, str]:
-    """Display names by action, role, confederate and participant id, as the comms panel uses them."""
-    formulary, scenario = loaded.formulary, loaded.scenario
-    names = {a: i.name.split(" (")[0] for a, i in (formulary.drugs | formulary.interventions).items()}
-    names |= {r.id: r.name for r in scenario.team.roles} | {c.id: c.name for c in scenario.team.confederates}
-    for person in header.get("participants", []) or []:
-        if isinstance(person, Mapping) and "id" in person:
-            names[str(person["id"])] = names.get(str(person.get("role")), str(person.get("role")))
-    return names
 
 
 class LogPlayback:
@@ -77,7 +66,8 @@ class LogPlayback:
                 role = str(r.data.get("role"))
                 compressing.add(role) if r.kind == "ActionStarted" else compressing.discard(role)
                 self._compressions.append(_Change(r.t, bool(compressing)))
-        names = display_names(loaded, log.header)
+        people = [p for p in log.header.get("participants", []) or [] if isinstance(p, Mapping) and "id" in p]
+        names = display_names(loaded, {str(p["id"]): str(p.get("role")) for p in people})
         self._messages = [Message(r.seq, r.t, r.kind, r.source, text) for r in records
                           if r.kind in MESSAGE_KINDS and (text := describe(r, names)) is not None]  # fmt: skip
         self._message_ts = [m.t for m in self._messages]

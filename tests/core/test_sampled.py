@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crmsim.core.log import dumps
+from crmsim.core.records import fields
 from crmsim.core.sampled import VITAL_KEYS, SampledVitals, compact
 
 VITALS = {"hr": 80.0, "sbp": 120.0, "dbp": 70.0, "map": 87.0, "spo2": 98.0, "rr": 12.0, "etco2": 38.0,
@@ -27,5 +28,6 @@ def test_is_read_only_and_only_for_exactly_the_vital_keys() -> None:
     v = SampledVitals(VITALS)
     with pytest.raises(AttributeError):
         v.hr = 1.0  # type: ignore[misc]
+    assert set(VITAL_KEYS) == set(fields("VitalsSampled")[0])  # the log format's own list of the payload's keys
     other = {**VITALS, "st": -1.0}
     assert compact(other) is other and isinstance(compact(VITALS), SampledVitals)

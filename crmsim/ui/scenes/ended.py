@@ -38,13 +38,12 @@ class EndScene(Scene):
     def debrief(self) -> None:
         """Open the session's debrief: rated in ANTS, its key moments and prompts, its monitor replayable."""
         from crmsim.core.log import Log
-        from crmsim.debrief.build import build_debrief
-        from crmsim.scoring.scorer import score_log
+        from crmsim.debrief.build import debrief_log
         from crmsim.ui.scenes.debrief import DebriefScene
 
         s = self.session
         log = Log(header=s.header(), records=tuple(s.records), torn=False, path=str(self.log_path or "<session>"))
-        debrief = build_debrief(log, s.loaded, score_log(log, s.loaded, "ants"))
+        debrief = debrief_log(log, s.loaded, "ants")
         self.app.show(DebriefScene(self.app, debrief, log, s.loaded))
 
     def title(self) -> None:
