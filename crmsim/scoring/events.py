@@ -8,11 +8,11 @@ that a rating can show its evidence.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
-from crmsim.core.log import Log, Record
+from crmsim.core.log import Log
 from crmsim.core.matching import ACTION_KINDS
 
 #: An order given this close to the end of the session with no done report is still open, not missed (seconds).
@@ -36,6 +36,10 @@ class Event(NamedTuple):
     source: str
     role: str | None
     data: Mapping[str, Any]
+
+
+def _seq_of(event: Event) -> int:
+    return event.seq
 
 
 @dataclass(frozen=True)
@@ -96,17 +100,29 @@ class Timeline:
     onset_t: float
     end_t: float
     outcome: str | None = None
-    by_seq: Mapping[int, Event] = field(default_factory=dict)
     happenings: tuple[Event, ...] = ()
     """every event except the 1 Hz vital-sign samples (what selectors other than vitals look through)"""
 
     @cached_property
-    def _kind_index(self) -> dict[str, tuple[int, ...]]:
-        """Where each kind's events are in ``events`` (built on first use: metrics ask for kinds many times)."""
-        found: dict[str, list[int]] = {}
-        for i, e in enumerate(self.events):
-            found.setdefault(e.kind, []).append(i)
-        return {kind: tuple(at) for kind, at in found.items()}
+    def by_seq(self) -> Mapping[int, Event]:
+        """Each event by its record's seq (built on first use)."""
+        return {e.seq: e for e in self.events}
+
+    @cached_property
+    def _by_kind(self) -> dict[str, tuple[Event, ...]]:
+        """Each kind's events in log order (built on first use: metrics ask for kinds many times). The vital-sign
+        samples, most of a log, are the events that are not happenings, so only the happenings are sorted out."""
+        found: dict[str, list[Event]] = {}
+        for e in self.happenings:
+            at = found.get(e.kind)
+            if at is None:
+                found[e.kind] = [e]
+            else:
+                at.append(e)
+        index = {kind: tuple(at) for kind, at in found.items()}
+        if len(self.happenings) < len(self.events):
+            index["VitalsSampled"] = tuple([e for e in self.events if e.kind == "VitalsSampled"])
+        return index
 
     @cached_property
     def _of_kinds(self) -> dict[tuple[str, ...], tuple[Event, ...]]:
@@ -117,9 +133,12 @@ class Timeline:
         """The events of these kinds, in log order."""
         found = self._of_kinds.get(kinds)
         if found is None:
-            index, events = self._kind_index, self.events
-            at = index.get(kinds[0], ()) if len(kinds) == 1 else sorted(i for k in set(kinds) for i in index.get(k, ()))
-            found = self._of_kinds[kinds] = tuple(events[i] for i in at)
+            index = self._by_kind
+            if len(kinds) == 1:
+                found = index.get(kinds[0], ())
+            else:
+                found = tuple(sorted((e for k in set(kinds) for e in index.get(k, ())), key=_seq_of))
+            self._of_kinds[kinds] = found
         return found
 
     def first(self, *kinds: str, after: float = 0.0) -> Event | None:
@@ -152,13 +171,6 @@ class Timeline:
         return event.t if event is not None else None
 
 
-def _event(record: Record, participants: Mapping[str, str]) -> Event:
-    role = record.data.get("role")
-    if not isinstance(role, str):
-        role = participants.get(record.source)
-    return Event(record.seq, record.t, record.kind, record.source, role, record.data)
-
-
 def _onset(events: Iterable[Event]) -> float:
     """When the crisis starts: the first insult, else the first alarm, else the start."""
     events = tuple(events)
@@ -172,14 +184,17 @@ def _onset(events: Iterable[Event]) -> float:
 def build_timeline(log: Log) -> Timeline:
     """Read a log's header and records into a :class:`Timeline`."""
     participants = {str(p["id"]): str(p["role"]) for p in log.header.get("participants", []) if "id" in p}
-    events = tuple(_event(r, participants) for r in log.records)
+    role_of = participants.get
+    events = tuple([Event(r.seq, r.t, r.kind, r.source, role if isinstance(role := r.data.get("role"), str)
+                          else role_of(r.source), r.data) for r in log.records])  # fmt: skip
+    happenings = tuple([e for e in events if e.kind != "VitalsSampled"])
     given: dict[str, Event] = {}
     responses: dict[str, Event] = {}
     done: dict[str, Event] = {}
     acted: dict[str, list[Event]] = {}
     raised: dict[str, Event] = {}
     answers: dict[str, Event] = {}
-    for e in events:
+    for e in happenings:
         order = e.data.get("order")
         if e.kind == "OrderGiven":
             given.setdefault(str(order), e)
@@ -196,10 +211,9 @@ def build_timeline(log: Log) -> Timeline:
     orders = tuple(Order(oid, g, responses.get(oid), done.get(oid), tuple(acted.get(oid, ())))
                    for oid, g in given.items())  # fmt: skip
     concerns = tuple(Concern(cid, r, answers.get(cid)) for cid, r in raised.items())
-    ended = next((e for e in reversed(events) if e.kind == "SessionEnded"), None)
+    ended = next((e for e in reversed(happenings) if e.kind == "SessionEnded"), None)
     end_t = ended.t if ended else (events[-1].t if events else 0.0)
     return Timeline(
-        participants=participants, events=events, orders=orders, concerns=concerns, onset_t=_onset(events),
-        end_t=end_t, outcome=str(ended.data.get("outcome")) if ended else None,
-        by_seq={e.seq: e for e in events}, happenings=tuple(e for e in events if e.kind != "VitalsSampled"),
+        participants=participants, events=events, orders=orders, concerns=concerns, onset_t=_onset(happenings),
+        end_t=end_t, outcome=str(ended.data.get("outcome")) if ended else None, happenings=happenings,
     )  # fmt: skip

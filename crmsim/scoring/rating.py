@@ -123,13 +123,13 @@ def _sentence(parts: list[str]) -> str:
     return (text[:1].upper() + text[1:]).rstrip(".") + "." if text else ""
 
 
-def _reason(score_label: str, seen: list[Indicator], unseen: list[Indicator]) -> str:
+def _reason(score_label: str, quality: float | None, seen: list[Indicator], unseen: list[Indicator]) -> str:
     if not seen:
         why = unseen[0].reason if unseen else "nothing in the log bears on it"
         return _sentence([f"not observed: {why}"])
     ordered = sorted(seen, key=lambda i: (i.quality, -i.weight))
     worst, best = ordered[0], ordered[-1]
-    low = combine(seen) is not None and (combine(seen) or 0.0) < 0.5
+    low = quality is not None and quality < 0.5
     parts = [worst.reason] if worst is best else ([worst.reason, best.reason] if low else [best.reason, worst.reason])
     return _sentence([f"{score_label} — {parts[0]}", *parts[1:]])
 
@@ -139,12 +139,12 @@ def _covered(framework_id: str, element: Element, category_id: str, refs: Iterab
     return _covers(_targets(framework_id, element, category_id), refs, maps)
 
 
-def _targets(framework_id: str, element: Element, category_id: str) -> set[str]:
+def _targets(framework_id: str, element: Element, category_id: str) -> frozenset[str]:
     """The refs that count as evidence for an element: itself, its category and what it maps to."""
-    return {*element.maps_to, f"{framework_id}.{element.id}", f"{framework_id}.{category_id}"}
+    return frozenset({*element.maps_to, f"{framework_id}.{element.id}", f"{framework_id}.{category_id}"})
 
 
-def _covers(targets: set[str], refs: Iterable[str], maps: dict[str, set[str]]) -> bool:
+def _covers(targets: frozenset[str], refs: Iterable[str], maps: dict[str, set[str]]) -> bool:
     return any(ref in targets or not targets.isdisjoint(maps.get(ref, ())) for ref in refs)
 
 
@@ -164,47 +164,91 @@ def _label(framework: Framework, element: Element, score: int) -> str:
     return f"{point.label} ({score})" if point and point.label != str(score) else f"Rated {score}/{scale.max}"
 
 
+@dataclass(frozen=True)
+class _Item:
+    """What rating one element needs that does not depend on the log: worked out once per framework."""
+
+    category_id: str
+    element: Element
+    metrics: tuple[str, ...]
+    targets: frozenset[str]
+    is_global: bool
+
+
+class _Rater:
+    """Rates several sets of indicators in one framework, working out each element's inputs and which markers
+    bear on which element once for all of them."""
+
+    def __init__(self, framework: Framework) -> None:
+        self.framework = framework
+        self.items: list[_Item] = []
+        for category, element in framework.iter_elements():
+            ref = f"{framework.id}.{element.id}"
+            self.items.append(_Item(category.id, element, tuple(metrics_for(ref)),
+                                    _targets(framework.id, element, category.id), ref in GLOBAL_ELEMENTS))  # fmt: skip
+        self._members = _category_members()
+        self._coverage: dict[tuple[str, ...], tuple[bool, ...]] = {}
+
+    def _covered_by(self, evidences: tuple[str, ...]) -> tuple[bool, ...]:
+        """For each element in order, whether a marker with these evidence refs bears on it."""
+        found = self._coverage.get(evidences)
+        if found is None:
+            found = self._coverage[evidences] = tuple(_covers(item.targets, evidences, self._members)
+                                                      for item in self.items)  # fmt: skip
+        return found
+
+    def rate(self, found: Indicators) -> FrameworkRating:
+        framework = self.framework
+        covered = [(m, self._covered_by(m.evidences)) for m in found.markers]
+        rated: dict[str, list[ElementRating]] = {}
+        global_items: list[_Item] = []
+        for index, item in enumerate(self.items):
+            if item.is_global:
+                global_items.append(item)
+                continue
+            inputs = [Indicator(m.quality, 1.0, m.evidence, m.reason) for m in map(found.measures.__getitem__,
+                                                                                    item.metrics)]  # fmt: skip
+            inputs += [Indicator(m.quality, MARKER_WEIGHT, m.evidence, m.reason) for m, bears in covered if bears[index]]
+            rated.setdefault(item.category_id, []).append(_element(framework, item.category_id, item.element, inputs))
+        others = [e for items in rated.values() for e in items if e.quality is not None]
+        for item in global_items:
+            inputs = [Indicator(e.quality, 1.0, e.evidence, f"{e.name.lower()} rated {e.score}") for e in others]
+            rating = _element(framework, item.category_id, item.element, inputs)
+            reason = rating.reason
+            if rating.score is not None:
+                reason = _sentence([f"{_label(framework, item.element, rating.score)} — the mean of the "
+                                    f"{len(others)} elements rated"])
+            rated.setdefault(item.category_id, []).append(replace(rating, reason=reason, evidence=()))
+        categories = []
+        for category in framework.categories:
+            order = {e.id: i for i, e in enumerate(category.elements)}
+            elements = sorted(rated.get(category.id, []), key=lambda e: order[e.element])
+            categories.append(CategoryRating(category.id, category.name, tuple(elements)))
+        return FrameworkRating(framework, found.participant, found.role, tuple(categories))
+
+
 def rate(framework: Framework, found: Indicators) -> FrameworkRating:
     """Rate every element of ``framework`` from one set of indicators."""
-    members = _category_members()
-    rated: dict[str, list[ElementRating]] = {}
-    global_ids: list[tuple[str, Element]] = []
-    for category, element in framework.iter_elements():
-        ref = f"{framework.id}.{element.id}"
-        if ref in GLOBAL_ELEMENTS:
-            global_ids.append((category.id, element))
-            continue
-        inputs = [Indicator(m.quality, 1.0, m.evidence, m.reason)
-                  for m in (found.measures[name] for name in metrics_for(ref))]  # fmt: skip
-        targets = _targets(framework.id, element, category.id)
-        inputs += [Indicator(m.quality, MARKER_WEIGHT, m.evidence, m.reason) for m in found.markers
-                   if _covers(targets, m.evidences, members)]  # fmt: skip
-        rated.setdefault(category.id, []).append(_element(framework, category.id, element, inputs))
-    others = [e for items in rated.values() for e in items if e.quality is not None]
-    for category_id, element in global_ids:
-        inputs = [Indicator(e.quality, 1.0, e.evidence, f"{e.name.lower()} rated {e.score}") for e in others]
-        rating = _element(framework, category_id, element, inputs)
-        reason = rating.reason
-        if rating.score is not None:
-            reason = _sentence([f"{_label(framework, element, rating.score)} — the mean of the {len(others)} "
-                                "elements rated"])
-        rated.setdefault(category_id, []).append(replace(rating, reason=reason, evidence=()))
-    categories = tuple(CategoryRating(c.id, c.name, tuple(sorted(
-        rated.get(c.id, []), key=lambda e: [x.id for x in c.elements].index(e.element))))
-        for c in framework.categories)  # fmt: skip
-    return FrameworkRating(framework, found.participant, found.role, categories)
+    return _Rater(framework).rate(found)
+
+
+def rate_all(framework: Framework, founds: Iterable[Indicators]) -> tuple[FrameworkRating, ...]:
+    """Rate several sets of indicators (a team and its members) in ``framework``; the same as :func:`rate` on
+    each, with the framework's element inputs worked out once."""
+    rater = _Rater(framework)
+    return tuple(rater.rate(found) for found in founds)
 
 
 def _element(framework: Framework, category_id: str, element: Element, inputs: list[Indicator]) -> ElementRating:
     scale = framework.scale_for(element)
-    quality = combine(inputs)
     seen = [i for i in inputs if i.quality is not None]
     unseen = [i for i in inputs if i.quality is None]
+    quality = combine(seen)
     score = None if quality is None else to_scale(quality, scale.min, scale.max)
     label = _label(framework, element, score) if score is not None else ""
     evidence = tuple(sorted({s for i in seen for s in i.evidence}))
     return ElementRating(
         framework=framework.id, category=category_id, element=element.id, name=element.name,
-        scale=(scale.min, scale.max), quality=quality, evidence=evidence, reason=_reason(label, seen, unseen),
-        ratings=(Rated("auto", score, ""),),
+        scale=(scale.min, scale.max), quality=quality, evidence=evidence,
+        reason=_reason(label, quality, seen, unseen), ratings=(Rated("auto", score, ""),),
     )  # fmt: skip

@@ -12,7 +12,7 @@ from crmsim.schema.load import LoadedScenario
 from crmsim.scoring.events import Timeline, build_timeline
 from crmsim.scoring.indicators import Context, Indicators, context, participant_indicators, team_indicators
 from crmsim.scoring.markers import StepResult
-from crmsim.scoring.rating import FrameworkRating, rate
+from crmsim.scoring.rating import FrameworkRating, rate_all
 from crmsim.scoring.source import scenario_facts, scenario_for_log
 
 
@@ -58,10 +58,10 @@ def score_analysis(analysis: Analysis, framework_id: str) -> SessionScore:
     """Rate an analysed log in one framework."""
     if framework_id not in FRAMEWORK_IDS:
         raise KeyError(f"unknown framework '{framework_id}'; choose one of {', '.join(FRAMEWORK_IDS)}")
-    framework = load_framework(framework_id)
+    team, *people = rate_all(load_framework(framework_id), (analysis.team, *analysis.people))
     return SessionScore(
         log_path=analysis.log_path, scenario_id=analysis.scenario_id, framework_id=framework_id,
-        team=rate(framework, analysis.team), participants=tuple(rate(framework, found) for found in analysis.people),
+        team=team, participants=tuple(people),
         indicators=analysis.team, steps=analysis.context.steps, timeline=analysis.context.tl,
     )  # fmt: skip
 
