@@ -135,8 +135,8 @@ def _fast_record(raw: bytes) -> Record | None:
     if raw.count(b":") != keys:
         return None
     try:
-        return Record(obj["seq"], obj["tick"], obj["t"], obj["kind"], obj["source"], data)
-    except (KeyError, TypeError, ValueError):
+        return Record.of_exact(obj["seq"], obj["tick"], obj["t"], obj["kind"], obj["source"], data)
+    except KeyError:
         return None
 
 

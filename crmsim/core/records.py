@@ -139,13 +139,19 @@ def _plain_spec(kind: str) -> tuple[frozenset[str], dict[str, frozenset[type]]] 
 def first_payload_problem(records: Iterable[Any]) -> str | None:
     """``LINE: problem`` for the first record (``seq``, ``kind``, ``data``) whose payload breaks :data:`KINDS`, with
     its line in the log file (the header is line 1), or None. What a reader of a log from elsewhere checks first;
-    kinds with plain fields (most records: the vitals) are checked by exact type, the rest by ``payload_problems``."""
+    kinds with plain fields (most records: the vitals) are checked by exact type, once per shape (kind, keys and
+    value types: a log's samples share a few), the rest by ``payload_problems``."""
+    passed: set[tuple[str, tuple[str, ...], tuple[type, ...]]] = set()  # plain shapes seen to be right
     for record in records:
         data = record.data
+        shape = (record.kind, tuple(data), tuple(map(type, data.values())))
+        if shape in passed:
+            continue
         plain = _plain_spec(record.kind)
         if plain is not None and plain[0] <= data.keys():
             allowed = plain[1]
             if all(type(value) in allowed.get(name, ()) for name, value in data.items()):
+                passed.add(shape)
                 continue
         problems = payload_problems(record.kind, data)
         if problems:

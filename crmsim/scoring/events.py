@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import Any, Literal, NamedTuple
 
-from crmsim.core.log import Log
+from crmsim.core.log import Log, Record
 from crmsim.core.matching import ACTION_KINDS
 
 #: An order given this close to the end of the session with no done report is still open, not missed (seconds).
@@ -94,7 +94,8 @@ class Timeline:
 
     participants: Mapping[str, str]
     """participant id -> role"""
-    events: tuple[Event, ...]
+    records: tuple[Record, ...]
+    """the log's records, which ``events`` presents (made on first use: most of them are vital-sign samples)"""
     orders: tuple[Order, ...]
     concerns: tuple[Concern, ...]
     onset_t: float
@@ -104,14 +105,20 @@ class Timeline:
     """every event except the 1 Hz vital-sign samples (what selectors other than vitals look through)"""
 
     @cached_property
+    def events(self) -> tuple[Event, ...]:
+        """Every record as an event, in log order."""
+        vitals = iter(self.of("VitalsSampled"))
+        happenings = iter(self.happenings)
+        return tuple([next(vitals) if r.kind == "VitalsSampled" else next(happenings) for r in self.records])
+
+    @cached_property
     def by_seq(self) -> Mapping[int, Event]:
         """Each event by its record's seq (built on first use)."""
         return {e.seq: e for e in self.events}
 
     @cached_property
     def _by_kind(self) -> dict[str, tuple[Event, ...]]:
-        """Each kind's events in log order (built on first use: metrics ask for kinds many times). The vital-sign
-        samples, most of a log, are the events that are not happenings, so only the happenings are sorted out."""
+        """Each kind's happenings in log order (built on first use: metrics ask for kinds many times)."""
         found: dict[str, list[Event]] = {}
         for e in self.happenings:
             at = found.get(e.kind)
@@ -119,10 +126,14 @@ class Timeline:
                 found[e.kind] = [e]
             else:
                 at.append(e)
-        index = {kind: tuple(at) for kind, at in found.items()}
-        if len(self.happenings) < len(self.events):
-            index["VitalsSampled"] = tuple([e for e in self.events if e.kind == "VitalsSampled"])
-        return index
+        return {kind: tuple(at) for kind, at in found.items()}
+
+    @cached_property
+    def _vitals(self) -> tuple[Event, ...]:
+        """The vital-sign samples as events (made only when asked for)."""
+        role_of, make = self.participants.get, tuple.__new__
+        return tuple([make(Event, (r.seq, r.t, r.kind, r.source, role_of(r.source), r.data))
+                      for r in self.records if r.kind == "VitalsSampled"])  # fmt: skip
 
     @cached_property
     def _of_kinds(self) -> dict[tuple[str, ...], tuple[Event, ...]]:
@@ -135,11 +146,24 @@ class Timeline:
         if found is None:
             index = self._by_kind
             if len(kinds) == 1:
-                found = index.get(kinds[0], ())
+                found = self._vitals if kinds[0] == "VitalsSampled" else index.get(kinds[0], ())
             else:
-                found = tuple(sorted((e for k in set(kinds) for e in index.get(k, ())), key=_seq_of))
+                found = tuple(sorted((e for k in set(kinds) for e in (self._vitals if k == "VitalsSampled" else
+                                                                      index.get(k, ()))), key=_seq_of))  # fmt: skip
             self._of_kinds[kinds] = found
         return found
+
+    @cached_property
+    def _by_action(self) -> dict[str, tuple[Event, ...]]:
+        found: dict[str, list[Event]] = {}
+        for e in self.of(*ACTION_KINDS):
+            found.setdefault(str(e.data.get("action")), []).append(e)
+        return {action: tuple(at) for action, at in found.items()}
+
+    def of_action(self, action_id: str) -> tuple[Event, ...]:
+        """The action records (drugs given, infusions started, interventions performed) of this action id, by
+        anyone, in log order."""
+        return self._by_action.get(action_id, ())
 
     def first(self, *kinds: str, after: float = 0.0) -> Event | None:
         """The first event of these kinds at or after ``after``."""
@@ -147,11 +171,19 @@ class Timeline:
 
     def actions(self) -> tuple[Event, ...]:
         """Actions done by the team (drugs given, infusions started, interventions performed), not confederates'."""
-        return tuple(e for e in self.of(*ACTION_KINDS) if e.source in self.participants)
+        return self.team(*ACTION_KINDS)
+
+    @cached_property
+    def _team_of_kinds(self) -> dict[tuple[str, ...], tuple[Event, ...]]:
+        """Answers of ``team`` so far."""
+        return {}
 
     def team(self, *kinds: str) -> tuple[Event, ...]:
         """Events of these kinds made by a team member (not a confederate, the scenario or the system)."""
-        return tuple(e for e in self.of(*kinds) if e.source in self.participants)
+        found = self._team_of_kinds.get(kinds)
+        if found is None:
+            found = self._team_of_kinds[kinds] = tuple([e for e in self.of(*kinds) if e.source in self.participants])
+        return found
 
     def start_for(self, who: str | None) -> float:
         """When the crisis began for ``who``: the onset, or their arrival if they came later (the team: the onset)."""
@@ -171,6 +203,21 @@ class Timeline:
         return event.t if event is not None else None
 
 
+def _happenings(log: Log, participants: Mapping[str, str]) -> tuple[Event, ...]:
+    """Every record but the vital-sign samples, as events.
+
+    The hot loop of scoring: events are made with ``tuple.__new__``, which skips the named tuple's Python-level
+    constructor."""
+    role_of, make = participants.get, tuple.__new__
+    happenings: list[Event] = []
+    for r in log.records:
+        if r.kind != "VitalsSampled":
+            role = r.data.get("role")
+            happenings.append(make(Event, (r.seq, r.t, r.kind, r.source, role if isinstance(role, str)
+                                           else role_of(r.source), r.data)))  # fmt: skip
+    return tuple(happenings)
+
+
 def _onset(events: Iterable[Event]) -> float:
     """When the crisis starts: the first insult, else the first alarm, else the start."""
     events = tuple(events)
@@ -184,10 +231,7 @@ def _onset(events: Iterable[Event]) -> float:
 def build_timeline(log: Log) -> Timeline:
     """Read a log's header and records into a :class:`Timeline`."""
     participants = {str(p["id"]): str(p["role"]) for p in log.header.get("participants", []) if "id" in p}
-    role_of = participants.get
-    events = tuple([Event(r.seq, r.t, r.kind, r.source, role if isinstance(role := r.data.get("role"), str)
-                          else role_of(r.source), r.data) for r in log.records])  # fmt: skip
-    happenings = tuple([e for e in events if e.kind != "VitalsSampled"])
+    happenings = _happenings(log, participants)
     given: dict[str, Event] = {}
     responses: dict[str, Event] = {}
     done: dict[str, Event] = {}
@@ -212,8 +256,8 @@ def build_timeline(log: Log) -> Timeline:
                    for oid, g in given.items())  # fmt: skip
     concerns = tuple(Concern(cid, r, answers.get(cid)) for cid, r in raised.items())
     ended = next((e for e in reversed(happenings) if e.kind == "SessionEnded"), None)
-    end_t = ended.t if ended else (events[-1].t if events else 0.0)
+    end_t = ended.t if ended else (log.records[-1].t if log.records else 0.0)
     return Timeline(
-        participants=participants, events=events, orders=orders, concerns=concerns, onset_t=_onset(happenings),
+        participants=participants, records=tuple(log.records), orders=orders, concerns=concerns, onset_t=_onset(happenings),
         end_t=end_t, outcome=str(ended.data.get("outcome")) if ended else None, happenings=happenings,
     )  # fmt: skip

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from crmsim.scoring import metrics as comm
 from crmsim.scoring import metrics_care as care
-from crmsim.scoring.events import Timeline
+from crmsim.scoring.events import Event, Timeline
 from crmsim.scoring.markers import MarkerResult, StepResult, evaluate_markers
 from crmsim.scoring.measure import Measure
 from crmsim.scoring.rules import LEADER_OWNED
@@ -29,6 +29,8 @@ class Context:
     tl: Timeline
     facts: ScenarioFacts
     steps: tuple[StepResult, ...]
+    fixations: list[tuple[Event, ...]]
+    """the team's fixation episodes (each participant's are those they took part in)"""
 
 
 MetricFn = Callable[[Context, "str | None"], Measure]
@@ -46,7 +48,7 @@ METRICS: Mapping[str, MetricFn] = {
     "speaking_up": lambda c, who: comm.speaking_up(c.tl, who),
     "concern_response": lambda c, who: comm.concern_response(c.tl, who),
     "timeline": lambda c, who: care.timeline_adherence(c.tl, c.facts, who, c.steps),
-    "fixation": lambda c, who: care.fixation(c.tl, c.facts, who),
+    "fixation": lambda c, who: care.fixation(c.tl, c.facts, who, c.fixations),
     "workload": lambda c, who: care.workload_spread(c.tl, who, c.facts.absent_roles),
     "cross_check": lambda c, who: care.cross_checks(c.tl, who),
     "cognitive_aid": lambda c, who: care.cognitive_aid(c.tl, c.facts, who),
@@ -72,7 +74,7 @@ class Indicators:
 
 def context(tl: Timeline, facts: ScenarioFacts) -> Context:
     """The context the metrics of one log share."""
-    return Context(tl, facts, care.expected_timeline(tl, facts))
+    return Context(tl, facts, care.expected_timeline(tl, facts), care.fixation_episodes(tl, facts))
 
 
 def team_indicators(ctx: Context) -> Indicators:

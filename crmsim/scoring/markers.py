@@ -43,18 +43,19 @@ class MarkerResult:
 def _vital_firings(atom: VitalAtom, timeline: Timeline) -> list[Firing]:
     """Each time the vital has been beyond its threshold for the required time (once per excursion)."""
     vital = atom.vital
+    name, below, above, hold = vital.name, vital.below, vital.above, vital.for_ - 1e-9
     firings: list[Firing] = []
     since: float | None = None
     fired = False
     for e in timeline.of("VitalsSampled"):
-        value = e.data.get(vital.name)
-        beyond = isinstance(value, int | float) and (
-            (vital.below is not None and value < vital.below) or (vital.above is not None and value > vital.above))
-        if not beyond:
+        value = e.data.get(name)
+        if not (type(value) is float or isinstance(value, int | float)) or not (
+                (below is not None and value < below) or (above is not None and value > above)):  # fmt: skip
             since, fired = None, False
             continue
-        since = e.t if since is None else since
-        if not fired and e.t - since >= vital.for_ - 1e-9:
+        if since is None:
+            since = e.t
+        if not fired and e.t - since >= hold:
             firings.append(Firing(e.t, e))
             fired = True
     return firings
@@ -66,8 +67,11 @@ def firings(selector: Any, timeline: Timeline, weight_kg: float) -> list[Firing]
         return [Firing(0.0, None)]
     if isinstance(selector, VitalAtom):
         return _vital_firings(selector, timeline)
-    kinds = record_kinds(selector)
-    candidates = timeline.happenings if kinds is None else timeline.of(*kinds)
+    if isinstance(selector, ActionAtom):
+        candidates = timeline.of_action(selector.action.id)
+    else:
+        kinds = record_kinds(selector)
+        candidates = timeline.happenings if kinds is None else timeline.of(*kinds)
     matches = [Firing(e.t, e) for e in candidates if record_matches(selector, e.kind, e.data, weight_kg)]
     if isinstance(selector, ActionAtom) and selector.action.count > 1:
         return matches[selector.action.count - 1:]
@@ -195,6 +199,8 @@ class StepResult:
     """seconds from the cue to the event; None when it was not done"""
     quality: float | None
     evidence: tuple[int, ...]
+    by: str | None = None
+    """who made the last record of the evidence (the event if it was done, else the cue)"""
 
 
 def step_quality(delay: float, due: float) -> float:
@@ -210,8 +216,8 @@ def evaluate_step(step: ExpectedStep, timeline: Timeline, weight_kg: float) -> S
     hit = first_after(step.event, timeline, weight_kg, cue[0].t)
     if hit is not None:
         delay = hit.t - cue[0].t
-        return StepResult(step.label, step.by, delay, step_quality(delay, step.by), _seqs(cue[0], hit))
+        return StepResult(step.label, step.by, delay, step_quality(delay, step.by), _seqs(cue[0], hit), _who(hit))
     waited = timeline.end_t - cue[0].t
     if waited <= step.by:
-        return StepResult(step.label, step.by, None, None, _seqs(cue[0]))
-    return StepResult(step.label, step.by, None, step_quality(waited, step.by) * 0.5, _seqs(cue[0]))
+        return StepResult(step.label, step.by, None, None, _seqs(cue[0]), _who(cue[0]))
+    return StepResult(step.label, step.by, None, step_quality(waited, step.by) * 0.5, _seqs(cue[0]), _who(cue[0]))

@@ -7,6 +7,7 @@ participant (``who``). Thresholds marked *judgement* are crmsim's own (see ``doc
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import Counter
 
@@ -47,7 +48,7 @@ def timeline_adherence(tl: Timeline, facts: ScenarioFacts, who: str | None = Non
     ``steps`` may pass the steps already evaluated."""
     judged = [s for s in (steps if steps is not None else expected_timeline(tl, facts)) if s.quality is not None]
     if who is not None:
-        judged = [s for s in judged if s.evidence and tl.by_seq[s.evidence[-1]].source == who]
+        judged = [s for s in judged if s.evidence and s.by == who]
     if not judged:
         return unobserved("timeline", "no step of the expected timeline was due")
     quality = sum(s.quality or 0.0 for s in judged) / len(judged)
@@ -93,11 +94,15 @@ def fixation_episodes(tl: Timeline, facts: ScenarioFacts, who: str | None = None
     return sorted(episodes, key=lambda run: run[0].seq)
 
 
-def fixation(tl: Timeline, facts: ScenarioFacts, who: str | None = None) -> Measure:
-    """Fixation: repeated attempts without a change of plan. None is good; one episode is marginal; two poor."""
+def fixation(tl: Timeline, facts: ScenarioFacts, who: str | None = None,
+             team_episodes: list[tuple[Event, ...]] | None = None) -> Measure:  # fmt: skip
+    """Fixation: repeated attempts without a change of plan. None is good; one episode is marginal; two poor.
+    ``team_episodes`` may pass the team's episodes already found."""
     if who is not None and not _mine(tl.actions(), who):
         return unobserved("fixation", "did no actions")
-    episodes = fixation_episodes(tl, facts, who)
+    episodes = fixation_episodes(tl, facts) if team_episodes is None else team_episodes
+    if who is not None:
+        episodes = [run for run in episodes if any(e.source == who for e in run)]
     if not episodes:
         return Measure("fixation", 0.0, 1.0, (), "no repeated attempts without a change of plan")
     run = episodes[0]
@@ -189,10 +194,15 @@ def reevaluation_after_interventions(tl: Timeline, who: str | None = None) -> Me
     (a call-out, a summary, a declared diagnosis or a monitoring action). Reported, not rated: it depends on where
     a treatment falls between re-assessments, so it is not monotone in the time of an action."""
     treatments = [e for e in _mine(tl.actions(), who) if e.data.get("kind") not in _LOOKING]
-    looks = [e for e in tl.team(*REASSESSMENT_KINDS)] + [e for e in tl.actions() if e.data.get("kind") in _LOOKING]
     if not treatments:
         return unobserved("reevaluation", "no treatment to re-evaluate")
-    followed = [t for t in treatments if any(0 < e.t - t.t <= REEVALUATE_WITHIN_S for e in looks)]
+    looks = sorted([e.t for e in tl.team(*REASSESSMENT_KINDS)] +
+                   [e.t for e in tl.actions() if e.data.get("kind") in _LOOKING])  # fmt: skip
+    followed = []
+    for t in treatments:
+        after = bisect.bisect_right(looks, t.t)  # the first look strictly after the treatment
+        if after < len(looks) and looks[after] - t.t <= REEVALUATE_WITHIN_S:
+            followed.append(t)
     share = len(followed) / len(treatments)
     return Measure("reevaluation", share, share, tuple(e.seq for e in followed),
                    f"{len(followed)} of {len(treatments)} treatments were re-evaluated within "

@@ -12,7 +12,8 @@ from __future__ import annotations
 import functools
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from crmsim.schema.frameworks import Element, Framework, bundled_frameworks
 from crmsim.scoring.indicators import Indicators
@@ -93,9 +94,8 @@ class FrameworkRating:
         return next((e for e in self.elements() if e.element == element_id), None)
 
 
-@dataclass(frozen=True)
-class Indicator:
-    """One input to an element: its quality, weight, evidence and reason."""
+class Indicator(NamedTuple):
+    """One input to an element: its quality, weight, evidence and reason (a named tuple: a rating makes dozens)."""
 
     quality: float | None
     weight: float
@@ -110,12 +110,16 @@ def to_scale(quality: float, low: int, high: int) -> int:
 
 def combine(indicators: list[Indicator]) -> float | None:
     """The element quality: weighted mean of the observed indicators, capped at the worst plus the margin."""
-    seen = [i for i in indicators if i.quality is not None]
-    if not seen:
+    total = weights = 0.0
+    worst = math.inf
+    for quality, weight, _, _ in indicators:
+        if quality is not None:
+            total += quality * weight
+            weights += weight
+            worst = min(worst, quality)
+    if not weights:
         return None
-    mean = sum(i.quality * i.weight for i in seen) / sum(i.weight for i in seen)  # type: ignore[operator]
-    worst = min(i.quality for i in seen)  # type: ignore[type-var]
-    return min(mean, worst + WORST_MARGIN)
+    return min(total / weights, worst + WORST_MARGIN)
 
 
 def _sentence(parts: list[str]) -> str:
@@ -173,6 +177,9 @@ class _Item:
     metrics: tuple[str, ...]
     targets: frozenset[str]
     is_global: bool
+    scale: tuple[int, int]
+    labels: dict[int, str]
+    """each score's label as a reason starts it, e.g. 'Good (4)'"""
 
 
 class _Rater:
@@ -184,8 +191,12 @@ class _Rater:
         self.items: list[_Item] = []
         for category, element in framework.iter_elements():
             ref = f"{framework.id}.{element.id}"
+            scale = framework.scale_for(element)
+            labels = {score: _label(framework, element, score) for score in range(scale.min, scale.max + 1)}
             self.items.append(_Item(category.id, element, tuple(metrics_for(ref)),
-                                    _targets(framework.id, element, category.id), ref in GLOBAL_ELEMENTS))  # fmt: skip
+                                    _targets(framework.id, element, category.id), ref in GLOBAL_ELEMENTS,
+                                    (scale.min, scale.max), labels))  # fmt: skip
+        self._order = [{e.id: i for i, e in enumerate(c.elements)} for c in framework.categories]
         self._members = _category_members()
         self._coverage: dict[tuple[str, ...], tuple[bool, ...]] = {}
 
@@ -199,56 +210,60 @@ class _Rater:
 
     def rate(self, found: Indicators) -> FrameworkRating:
         framework = self.framework
-        covered = [(m, self._covered_by(m.evidences)) for m in found.markers]
+        measured = {name: Indicator(m.quality, 1.0, m.evidence, m.reason) for name, m in found.measures.items()}
+        covered = [(Indicator(m.quality, MARKER_WEIGHT, m.evidence, m.reason), self._covered_by(m.evidences))
+                   for m in found.markers]  # fmt: skip
         rated: dict[str, list[ElementRating]] = {}
         global_items: list[_Item] = []
         for index, item in enumerate(self.items):
             if item.is_global:
                 global_items.append(item)
                 continue
-            inputs = [Indicator(m.quality, 1.0, m.evidence, m.reason) for m in map(found.measures.__getitem__,
-                                                                                    item.metrics)]  # fmt: skip
-            inputs += [Indicator(m.quality, MARKER_WEIGHT, m.evidence, m.reason) for m, bears in covered if bears[index]]
-            rated.setdefault(item.category_id, []).append(_element(framework, item.category_id, item.element, inputs))
+            inputs = [measured[name] for name in item.metrics]
+            inputs += [marker for marker, bears in covered if bears[index]]
+            rated.setdefault(item.category_id, []).append(_element(framework.id, item, inputs))
         others = [e for items in rated.values() for e in items if e.quality is not None]
         for item in global_items:
             inputs = [Indicator(e.quality, 1.0, e.evidence, f"{e.name.lower()} rated {e.score}") for e in others]
-            rating = _element(framework, item.category_id, item.element, inputs)
+            rating = _element(framework.id, item, inputs)
             reason = rating.reason
             if rating.score is not None:
-                reason = _sentence([f"{_label(framework, item.element, rating.score)} — the mean of the "
-                                    f"{len(others)} elements rated"])
-            rated.setdefault(item.category_id, []).append(replace(rating, reason=reason, evidence=()))
+                reason = _sentence([f"{item.labels[rating.score]} — the mean of the {len(others)} elements rated"])
+            rated.setdefault(item.category_id, []).append(ElementRating(
+                rating.framework, rating.category, rating.element, rating.name, rating.scale, rating.quality, (),
+                reason, rating.ratings))  # fmt: skip
         categories = []
-        for category in framework.categories:
-            order = {e.id: i for i, e in enumerate(category.elements)}
+        for category, order in zip(framework.categories, self._order, strict=True):
             elements = sorted(rated.get(category.id, []), key=lambda e: order[e.element])
             categories.append(CategoryRating(category.id, category.name, tuple(elements)))
         return FrameworkRating(framework, found.participant, found.role, tuple(categories))
 
 
+@functools.lru_cache(maxsize=16)
+def _rater(framework: Framework) -> _Rater:
+    """The rater of a framework, kept: its element inputs and marker coverage do not change from log to log."""
+    return _Rater(framework)
+
+
 def rate(framework: Framework, found: Indicators) -> FrameworkRating:
     """Rate every element of ``framework`` from one set of indicators."""
-    return _Rater(framework).rate(found)
+    return _rater(framework).rate(found)
 
 
 def rate_all(framework: Framework, founds: Iterable[Indicators]) -> tuple[FrameworkRating, ...]:
     """Rate several sets of indicators (a team and its members) in ``framework``; the same as :func:`rate` on
-    each, with the framework's element inputs worked out once."""
-    rater = _Rater(framework)
+    each."""
+    rater = _rater(framework)
     return tuple(rater.rate(found) for found in founds)
 
 
-def _element(framework: Framework, category_id: str, element: Element, inputs: list[Indicator]) -> ElementRating:
-    scale = framework.scale_for(element)
+def _element(framework_id: str, item: _Item, inputs: list[Indicator]) -> ElementRating:
     seen = [i for i in inputs if i.quality is not None]
-    unseen = [i for i in inputs if i.quality is None]
     quality = combine(seen)
-    score = None if quality is None else to_scale(quality, scale.min, scale.max)
-    label = _label(framework, element, score) if score is not None else ""
+    low, high = item.scale
+    score = None if quality is None else to_scale(quality, low, high)
     evidence = tuple(sorted({s for i in seen for s in i.evidence}))
-    return ElementRating(
-        framework=framework.id, category=category_id, element=element.id, name=element.name,
-        scale=(scale.min, scale.max), quality=quality, evidence=evidence,
-        reason=_reason(label, quality, seen, unseen), ratings=(Rated("auto", score, ""),),
-    )  # fmt: skip
+    reason = _reason(item.labels[score] if score is not None else "", quality, seen,
+                     [i for i in inputs if i.quality is None])  # fmt: skip
+    return ElementRating(framework_id, item.category_id, item.element.id, item.element.name, item.scale, quality,
+                         evidence, reason, (Rated("auto", score, ""),))  # fmt: skip
