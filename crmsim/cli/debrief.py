@@ -18,6 +18,7 @@ from crmsim.cli.common import fail_usage
 
 if TYPE_CHECKING:
     from crmsim.core.log import Log
+    from crmsim.core.provenance import ScenarioCache
     from crmsim.debrief.model import Debrief
     from crmsim.schema.load import LoadedScenario
     from crmsim.scoring.overrides import Override
@@ -49,13 +50,14 @@ def read_session_log(path: Path) -> Log:
         raise SkippedSession(f"{file}: cannot read it ({exc.strerror or exc})") from None
 
 
-def scenario_of(log: Log, override: Path | None = None) -> LoadedScenario:
-    """The log's scenario, checked against its header (``SkippedSession`` if missing, changed or broken)."""
+def scenario_of(log: Log, override: Path | None = None, cache: ScenarioCache | None = None) -> LoadedScenario:
+    """The log's scenario, checked against its header (``SkippedSession`` if missing, changed or broken); with a
+    ``cache``, each scenario file is loaded once for many logs."""
     from crmsim.schema.problems import ProblemsError
     from crmsim.scoring.source import ScoringError, scenario_for_log
 
     try:
-        return scenario_for_log(log, override)
+        return scenario_for_log(log, override, cache)
     except ScoringError as exc:
         raise SkippedSession(str(exc)) from None
     except ProblemsError as exc:
@@ -161,13 +163,16 @@ def _write(path: Path, text: str) -> None:
 def _from_logs(paths: tuple[Path, ...], framework: str) -> list[Debrief]:
     from crmsim.debrief.build import debrief_log
 
+    from crmsim.core.provenance import ScenarioCache
+
     found = []
+    cache = ScenarioCache()
     for path in paths:
         if not path.exists():
             fail_usage(f"no such log file: {path}")
         try:
             log = read_session_log(path)
-            found.append(debrief_log(log, scenario_of(log), framework, str(path)))
+            found.append(debrief_log(log, scenario_of(log, cache=cache), framework, str(path)))
         except SkippedSession as exc:
             click.echo(f"crmsim: skipped {path}: {exc}", err=True)
     return found
@@ -178,15 +183,17 @@ def _from_store(scenario_id: str | None, framework: str) -> list[Debrief]:
     from crmsim.debrief.build import build_debrief
     from crmsim.scoring.overrides import OverrideError, apply_to_session
     from crmsim.scoring.scorer import score_log
+    from crmsim.core.provenance import ScenarioCache
     from crmsim.store import StoreError, open_store
 
     found = []
+    cache = ScenarioCache()
     try:
         with open_store() as store:
             for stored in store.list_sessions(scenario_id):
                 try:
                     log = store.read_log(stored.id)
-                    loaded = scenario_of(log)
+                    loaded = scenario_of(log, cache=cache)
                     score = apply_to_session(score_log(log, loaded, framework),
                                              _stored_overrides(store, stored.id, framework), stored.id)  # fmt: skip
                     model = build_debrief(log, loaded, score, stored.id)

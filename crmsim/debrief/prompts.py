@@ -8,6 +8,7 @@ kind, is refused with ``FILE:LINE:COL`` like any other crmsim data file.
 
 from __future__ import annotations
 
+import functools
 import string
 from collections.abc import Mapping
 from importlib import resources
@@ -98,8 +99,10 @@ def parse_templates(source: str | bytes, path: str) -> Templates:
         raise ProblemsError(problems) from None
 
 
+@functools.lru_cache(maxsize=1)
 def load_templates() -> Templates:
-    """The bundled prompts (``crmsim/library/debrief/prompts.yaml``)."""
+    """The bundled prompts (``crmsim/library/debrief/prompts.yaml``), parsed once (a cohort builds thousands of
+    debriefs with them; the model is frozen)."""
     source = resources.files("crmsim.library").joinpath("debrief", "prompts.yaml").read_bytes()
     return parse_templates(source, "crmsim/library/debrief/prompts.yaml")
 

@@ -10,7 +10,7 @@ that cue; so a prompt names what the team could see and hear, not a threshold th
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from crmsim.core.alarms import LETHAL_RHYTHMS, RULES
@@ -19,7 +19,7 @@ from crmsim.debrief.describe import VITAL_LABELS, displayed
 from crmsim.debrief.model import Abnormality, ActiveAlarm, AlarmSpan, PhaseSpan, Screen, VitalsSample, VitalsSeries
 from crmsim.schema.conditions import VitalMatch
 
-_NUMERIC = ("hr", "sbp", "dbp", "map", "spo2", "rr", "etco2", "temp")
+_NUMERIC = ("hr", "sbp", "dbp", "map", "spo2", "rr", "etco2", "temp")  # VitalsSample's fields, in order
 _PRIORITY_RANK = {"cue": 0, "high": 1, "medium": 2}
 
 
@@ -66,8 +66,8 @@ def vitals_series(log: Log) -> VitalsSeries:
     for r in log.records:
         if r.kind != "VitalsSampled":
             continue
-        values = {k: float(r.data.get(k, 0.0)) for k in _NUMERIC}
-        samples.append(VitalsSample(r.seq, r.t, rhythm=str(r.data.get("rhythm", "")), **values))
+        get = r.data.get
+        samples.append(VitalsSample(r.seq, r.t, *[float(get(k, 0.0)) for k in _NUMERIC], str(get("rhythm", ""))))
     return VitalsSeries(tuple(samples))
 
 
@@ -105,26 +105,35 @@ class ScreenReader:
         self.phases = tuple(phases)
         self.limits = monitor_limits()
         self._times = [s.t for s in vitals.samples]
+        self._starts: dict[object, dict[int, int]] = {}
 
     def _index(self, t: float) -> int:
         return bisect.bisect_right(self._times, t + 1e-9) - 1
 
-    def _since(self, index: int, beyond: object) -> int:
-        """The index of the first sample of the excursion that contains sample ``index``."""
+    def _since(self, index: int, key: object, beyond: Callable[[VitalsSample], bool]) -> int:
+        """The index of the first sample of the excursion that contains sample ``index`` (the earliest sample from
+        which every sample before ``index`` was beyond). The answers are kept per ``key`` (what ``beyond`` tests):
+        a debrief asks about many moments of one long excursion, and a walk back stops at a known answer."""
+        known = self._starts.setdefault(key, {})
         samples = self.vitals.samples
         start = index
-        while start > 0 and beyond(samples[start - 1]):  # type: ignore[operator]
-            start -= 1
+        while start > 0 and beyond(samples[start - 1]):
+            earlier = known.get(start - 1)
+            start = earlier if earlier is not None else start - 1
+            if earlier is not None:
+                break
+        known[index] = start
         return start
 
-    def _abnormality(self, index: int, vital: str, limit_text: str, priority: str, beyond: object) -> Abnormality:
+    def _abnormality(self, index: int, vital: str, limit_text: str, priority: str, key: object,
+                     beyond: Callable[[VitalsSample], bool]) -> Abnormality:  # fmt: skip
         samples = self.vitals.samples
-        first = samples[self._since(index, beyond)]
+        first = samples[self._since(index, key, beyond)]
         now = samples[index]
         label, unit = VITAL_LABELS[vital]
         value = now.value(vital)
         shown_value = displayed(vital, value if value is not None else 0.0)
-        if isinstance(value, float) and not beyond(replace(now, **{vital: shown_value})):  # type: ignore[operator]
+        if isinstance(value, float) and not beyond(replace(now, **{vital: shown_value})):
             shown_value = round(value, 1)  # 79.9 below 80 would read "80": show the decimal that is beyond
         return Abnormality(vital, label, shown_value, unit, limit_text, first.t, now.t - first.t, priority, first.seq)
 
@@ -140,7 +149,7 @@ class ScreenReader:
             limit = Limit(focus.name, below, float(focus.below if below else focus.above))  # type: ignore[arg-type]
             if limit.beyond(now.value(focus.name)):
                 check = lambda s, lim=limit: lim.beyond(s.value(lim.vital))  # noqa: E731
-                found.append(self._abnormality(index, focus.name, limit.text(), "cue", check))
+                found.append(self._abnormality(index, focus.name, limit.text(), "cue", limit, check))
         for limit in self.limits:
             if focus is not None and limit.vital == focus.name:
                 continue
@@ -148,10 +157,10 @@ class ScreenReader:
                 urgent = limit.urgent is not None and limit.beyond(now.value(limit.vital), limit.urgent)
                 check = lambda s, lim=limit: lim.beyond(s.value(lim.vital))  # noqa: E731
                 found.append(self._abnormality(index, limit.vital, limit.text(), "high" if urgent else "medium",
-                                               check))  # fmt: skip
+                                               limit, check))  # fmt: skip
         if now.rhythm in LETHAL_RHYTHMS:
             check = lambda s: s.rhythm in LETHAL_RHYTHMS  # noqa: E731
-            found.append(self._abnormality(index, "rhythm", "a lethal rhythm", "high", check))
+            found.append(self._abnormality(index, "rhythm", "a lethal rhythm", "high", "rhythm", check))
         return tuple(sorted(found, key=lambda a: (_PRIORITY_RANK.get(a.priority, 3), -a.duration_s, a.vital)))
 
     def at(self, t: float, focus: VitalMatch | None = None) -> Screen:
