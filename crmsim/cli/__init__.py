@@ -9,7 +9,7 @@ from __future__ import annotations
 import click
 
 from crmsim import __version__
-from crmsim.cli import debrief, play, runs, scenarios, scoring, store
+from crmsim.cli import cohort, debrief, play, runs, scenarios, scoring, store
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -23,5 +23,5 @@ def main() -> None:
 
 for command in (scenarios.validate, scenarios.schema, runs.run, runs.replay, play.play, scoring.score, scoring.agreement,
                 store.sessions, store.export, store.import_logs, store.override, store.forget, debrief.debrief,
-                debrief.cohort):
+                cohort.cohort):
     main.add_command(command)

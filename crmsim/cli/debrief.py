@@ -1,14 +1,12 @@
-"""``crmsim debrief`` and ``crmsim cohort``: one session's debrief report, and the recurring lessons across many.
+"""``crmsim debrief``: one session's debrief report, and the helpers ``crmsim cohort`` shares with it.
 
-Both write one self-contained HTML file (no script, no external resource) that prints cleanly to PDF from a
-browser. A session is a log file, its run folder, or (for ``debrief``) a stored session's id; ``cohort`` reads
-the session store unless log files are given.
+The report is one self-contained HTML file (no script, no external resource) that prints cleanly to PDF from a
+browser. A session is a log file, its run folder, or a stored session's id.
 """
 
 from __future__ import annotations
 
 import sys
-from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn
 
@@ -19,7 +17,6 @@ from crmsim.cli.common import fail_usage
 if TYPE_CHECKING:
     from crmsim.core.log import Log
     from crmsim.core.provenance import ScenarioCache
-    from crmsim.debrief.model import Debrief
     from crmsim.schema.load import LoadedScenario
     from crmsim.scoring.overrides import Override
     from crmsim.store import SessionStore
@@ -76,14 +73,14 @@ def _stored_log(text: str, framework: str) -> tuple[Log, list[Override]] | None:
                 [s for s in store.list_sessions() if text and s.id.startswith(text)]  # fmt: skip
             if len(found) != 1:
                 return None
-            return store.read_log(found[0].id), _stored_overrides(store, found[0].id, framework)
+            return store.read_log(found[0].id), stored_overrides(store, found[0].id, framework)
     except UnknownSession:
         return None
     except StoreError as exc:
         fail_input(str(exc))
 
 
-def _stored_overrides(store: SessionStore, session_id: str, framework: str) -> list[Override]:
+def stored_overrides(store: SessionStore, session_id: str, framework: str) -> list[Override]:
     """The re-ratings kept in the store for one session and framework, in the order they were kept (the latest
     re-rating of an element wins, as in an overrides file)."""
     from crmsim.scoring.overrides import Override
@@ -147,86 +144,14 @@ def debrief(log: Path, out_file: Path | None, framework: str, scenario: Path | N
     if out_file is None:
         folder = (log if log.is_dir() else log.parent) if stored is None else Path(".")
         out_file = folder / f"debrief.{fmt}"
-    _write(out_file, text)
+    write_report(out_file, text)
     gaps = sum(1 for m in model.moments if m.valence == "gap")
     keeps = sum(1 for m in model.moments if m.valence == "strength")
     click.echo(f"wrote {out_file}: {len(model.moments)} key moments ({gaps} to improve, {keeps} to keep)")
 
 
-def _write(path: Path, text: str) -> None:
+def write_report(path: Path, text: str) -> None:
     try:
         path.write_text(text, encoding="utf-8")
     except OSError as exc:
         fail_input(f"{path}: cannot write it ({exc.strerror or exc})")
-
-
-def _from_logs(paths: tuple[Path, ...], framework: str) -> list[Debrief]:
-    from crmsim.debrief.build import debrief_log
-
-    from crmsim.core.provenance import ScenarioCache
-
-    found = []
-    cache = ScenarioCache()
-    for path in paths:
-        if not path.exists():
-            fail_usage(f"no such log file: {path}")
-        try:
-            log = read_session_log(path)
-            found.append(debrief_log(log, scenario_of(log, cache=cache), framework, str(path)))
-        except SkippedSession as exc:
-            click.echo(f"crmsim: skipped {path}: {exc}", err=True)
-    return found
-
-
-def _from_store(scenario_id: str | None, framework: str) -> list[Debrief]:
-    """Every stored session's debrief, rated with the educators' re-ratings kept in the store."""
-    from crmsim.debrief.build import build_debrief
-    from crmsim.scoring.overrides import OverrideError, apply_to_session
-    from crmsim.scoring.scorer import score_log
-    from crmsim.core.provenance import ScenarioCache
-    from crmsim.store import StoreError, open_store
-
-    found = []
-    cache = ScenarioCache()
-    try:
-        with open_store() as store:
-            for stored in store.list_sessions(scenario_id):
-                try:
-                    log = store.read_log(stored.id)
-                    loaded = scenario_of(log, cache=cache)
-                    score = apply_to_session(score_log(log, loaded, framework),
-                                             _stored_overrides(store, stored.id, framework), stored.id)  # fmt: skip
-                    model = build_debrief(log, loaded, score, stored.id)
-                except (SkippedSession, StoreError, OverrideError) as exc:
-                    click.echo(f"crmsim: skipped session {stored.id}: {exc}", err=True)
-                    continue
-                found.append(replace(model, session=replace(model.session, started_at=stored.started_at)))
-    except StoreError as exc:
-        fail_input(str(exc))
-    return found
-
-
-@click.command()
-@click.argument("logs", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--scenario", "scenario_id", default=None, help="Only the sessions of this scenario id.")
-@click.option("-o", "--out", "out_file", type=click.Path(path_type=Path), required=True, help="The report file.")
-@click.option("--framework", "-f", type=click.Choice(FRAMEWORKS), default="ants", show_default=True,
-              help="The rating framework behind the team ratings shown.")  # fmt: skip
-def cohort(logs: tuple[Path, ...], scenario_id: str | None, out_file: Path, framework: str) -> None:
-    """Write the cohort report across sessions — the stored ones, or the LOGS given: per scenario, the markers
-    teams miss most, the spread of times to the key actions, and the trend over time.
-    """
-    from crmsim.debrief.cohort import build_cohort
-    from crmsim.debrief.html import render_cohort
-
-    found = _from_logs(logs, framework) if logs else _from_store(scenario_id, framework)
-    if scenario_id is not None:
-        found = [d for d in found if d.session.scenario_id == scenario_id]
-    if not found:
-        where = "in those logs" if logs else "in the session store (`crmsim sessions` lists them)"
-        fail_input(f"no sessions{f' of {scenario_id}' if scenario_id else ''} {where} to report on")
-    result = build_cohort(found)
-    _write(out_file, render_cohort(result))
-    missed = "; ".join(f"{s.scenario_id}: " + (", ".join(m.id for m in s.most_missed()) or "none missed")
-                       for s in result.scenarios)  # fmt: skip
-    click.echo(f"wrote {out_file}: {result.session_count} sessions; most missed: {missed}")

@@ -1,8 +1,10 @@
 """The cohort view (deutero-learning): across many sessions of a scenario, the markers teams miss most, the
 distribution of times to the key actions, and the trend over time — the recurring lessons for a department.
 
-:func:`build_cohort` is a pure function of the sessions' :class:`~crmsim.debrief.model.Debrief` models;
-:func:`cohort_charts` draws its small inline SVG charts (stacked bars, box plots, a trend line).
+:func:`build_cohort` is a pure function of the sessions' debriefs, each reduced by :func:`summarise` to what the
+cohort reads (a few hundred bytes, where a debrief holds its whole vitals series: ten thousand sessions fit in
+memory, and a summary travels cheaply back from a worker process); :func:`cohort_charts` draws its small inline SVG
+charts (stacked bars, box plots, a trend line).
 """
 
 from __future__ import annotations
@@ -14,7 +16,31 @@ from dataclasses import dataclass
 from html import escape
 
 from crmsim.debrief.describe import span
-from crmsim.debrief.model import Debrief
+from crmsim.debrief.model import Debrief, MarkerOutcome, StepOutcome
+
+
+@dataclass(frozen=True)
+class CohortSession:
+    """What the cohort reads of one session's debrief."""
+
+    scenario_id: str
+    scenario_title: str
+    label: str
+    started_at: str
+    outcome: str
+    markers: tuple[MarkerOutcome, ...]
+    steps: tuple[StepOutcome, ...]
+    gaps: int
+    """key moments with something to improve"""
+    category_scores: tuple[float, ...]
+    """the team's category scores (those rated)"""
+
+
+def summarise(d: Debrief) -> CohortSession:
+    """The part of a debrief the cohort reads."""
+    return CohortSession(d.session.scenario_id, d.session.scenario_title, d.session.label, d.session.started_at,
+                         d.session.outcome, d.markers, d.steps, sum(1 for _ in d.gaps()),
+                         tuple(c.score for c in d.ratings.categories if c.score is not None))  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -109,26 +135,32 @@ def _quartiles(values: Sequence[float]) -> tuple[float | None, ...]:
     return ordered[0], q1, median, q3, ordered[-1]
 
 
-def _point(d: Debrief) -> SessionPoint:
+def _point(d: CohortSession) -> SessionPoint:
     due = [m for m in d.markers if m.status != "not_due"]
-    scores = [c.score for c in d.ratings.categories if c.score is not None]
-    return SessionPoint(d.session.label, d.session.started_at, d.session.outcome, len(due),
-                        sum(1 for m in due if m.status == "met"), sum(1 for _ in d.gaps()),
+    scores = d.category_scores
+    return SessionPoint(d.label, d.started_at, d.outcome, len(due), sum(1 for m in due if m.status == "met"), d.gaps,
                         round(sum(scores) / len(scores), 2) if scores else None)  # fmt: skip
 
 
-def _scenario(debriefs: list[Debrief]) -> ScenarioCohort:
-    ordered = [d for _, d in sorted(enumerate(debriefs), key=lambda p: (p[1].session.started_at, p[0]))]
+def _scenario(sessions: list[CohortSession]) -> ScenarioCohort:
+    ordered = [d for _, d in sorted(enumerate(sessions), key=lambda p: (p[1].started_at, p[0]))]
     first = ordered[0]
     markers: list[MarkerStats] = []
     order = list(dict.fromkeys(m.id for d in ordered for m in d.markers))
+    rank = {marker_id: i for i, marker_id in enumerate(order)}
+    found: dict[str, list[tuple[str, MarkerOutcome]]] = {marker_id: [] for marker_id in order}
+    described: dict[str, str] = {}
+    for d in ordered:
+        for m in d.markers:
+            described.setdefault(m.id, m.description)
+            if m.status != "not_due":
+                found[m.id].append((d.label, m))
     for marker_id in order:
-        found = [(d.session.label, m) for d in ordered for m in d.markers if m.id == marker_id and m.status != "not_due"]
-        description = next((m.description for d in ordered for m in d.markers if m.id == marker_id), marker_id)
-        status = Counter(m.status for _, m in found)
-        markers.append(MarkerStats(marker_id, description, len(found), status["met"], status["partial"],
-                                   status["missed"], tuple(label for label, m in found if m.status == "missed")))  # fmt: skip
-    markers.sort(key=lambda m: (-m.missed, -m.missed_share, -m.partial, order.index(m.id)))
+        status = Counter(m.status for _, m in found[marker_id])
+        markers.append(MarkerStats(marker_id, described[marker_id], len(found[marker_id]), status["met"],
+                                   status["partial"], status["missed"],
+                                   tuple(label for label, m in found[marker_id] if m.status == "missed")))  # fmt: skip
+    markers.sort(key=lambda m: (-m.missed, -m.missed_share, -m.partial, rank[m.id]))
     steps = []
     for index, step in enumerate(first.steps):
         mine = [d.steps[index] for d in ordered if len(d.steps) > index and d.steps[index].label == step.label]
@@ -138,16 +170,18 @@ def _scenario(debriefs: list[Debrief]) -> ScenarioCohort:
     lessons = tuple(f"{m.description.rstrip('.')}: missed in {m.missed} of {m.due} sessions"
                     + (f", late or partial in {m.partial}" if m.partial else "")
                     for m in markers if m.missed + m.partial and (m.missed + m.partial) * 2 >= m.due)[:5]  # fmt: skip
-    outcomes = tuple(sorted(Counter(d.session.outcome for d in ordered).items()))
-    return ScenarioCohort(first.session.scenario_id, first.session.scenario_title,
-                          tuple(_point(d) for d in ordered), tuple(markers), tuple(steps), outcomes, lessons)  # fmt: skip
+    outcomes = tuple(sorted(Counter(d.outcome for d in ordered).items()))
+    return ScenarioCohort(first.scenario_id, first.scenario_title, tuple(_point(d) for d in ordered),
+                          tuple(markers), tuple(steps), outcomes, lessons)  # fmt: skip
 
 
-def build_cohort(debriefs: Sequence[Debrief]) -> Cohort:
-    """The cohort of these sessions, one part per scenario (scenarios in id order)."""
-    grouped: dict[str, list[Debrief]] = {}
-    for d in debriefs:
-        grouped.setdefault(d.session.scenario_id, []).append(d)
+def build_cohort(sessions: Sequence[Debrief | CohortSession]) -> Cohort:
+    """The cohort of these sessions (their debriefs, or the debriefs' summaries), one part per scenario (scenarios
+    in id order)."""
+    grouped: dict[str, list[CohortSession]] = {}
+    for d in sessions:
+        summary = summarise(d) if isinstance(d, Debrief) else d
+        grouped.setdefault(summary.scenario_id, []).append(summary)
     return Cohort(tuple(_scenario(grouped[sid]) for sid in sorted(grouped)))
 
 

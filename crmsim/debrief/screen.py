@@ -34,9 +34,9 @@ class Limit:
 
     def beyond(self, x: float | str | None, at: float | None = None) -> bool:
         threshold = self.value if at is None else at
-        if not isinstance(x, int | float) or isinstance(x, bool):
+        if type(x) is not float and (not isinstance(x, int | float) or isinstance(x, bool)):
             return False
-        return x < threshold if self.below else x > threshold
+        return x < threshold if self.below else x > threshold  # type: ignore[operator]
 
     def text(self) -> str:
         unit = VITAL_LABELS[self.vital][1]
@@ -177,8 +177,9 @@ class ScreenReader:
         threshold = limit.urgent if urgent else None
         runs: list[tuple[int, int]] = []
         start: int | None = None
-        for i, s in enumerate(self.vitals.samples):
-            if limit.beyond(s.value(limit.vital), threshold):
+        beyond, vital = limit.beyond, limit.vital
+        for i, value in enumerate([getattr(s, vital, None) for s in self.vitals.samples]):
+            if beyond(value, threshold):
                 start = i if start is None else start
             elif start is not None:
                 runs.append((start, i - 1))

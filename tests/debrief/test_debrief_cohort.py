@@ -113,3 +113,20 @@ def test_cli_cohort_reads_the_session_store(anaphylaxis: list[Run], tmp_path: Pa
     one = crmsim("debrief", ids[0], "-o", tmp_path / "one.html")
     assert one.exit_code == 0, one.output
     assert "Debrief: Anaphylaxis" in (tmp_path / "one.html").read_text(encoding="utf-8")
+
+
+def test_cli_cohort_shared_between_processes_writes_the_same_report(runs: dict[tuple[str, str, int], Run],
+                                                                    tmp_path: Path) -> None:  # fmt: skip
+    """Many sessions are summarised by worker processes (--jobs) and the report is byte-identical to one process's,
+    sessions and warnings in the order given; an unreadable log in a worker's share is skipped with a warning."""
+    from crmsim.cli.cohort import SHARE_AT_LEAST
+
+    broken = tmp_path / "broken.jsonl"
+    broken.write_text("not a log\n", encoding="utf-8")
+    logs = [r.path for r in runs.values()] * (2 * SHARE_AT_LEAST // len(runs) + 1) + [broken]
+    one = crmsim("cohort", *logs, "-o", tmp_path / "one.html", "--jobs", "1")
+    two = crmsim("cohort", *logs, "-o", tmp_path / "two.html", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, (one.output, two.output)
+    assert one.output.replace("one.html", "two.html") == two.output and f"{len(logs) - 1} sessions" in one.output
+    assert one.stderr == two.stderr and one.stderr.count("skipped") == 1 and str(broken) in one.stderr
+    assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
