@@ -210,7 +210,7 @@ def errors(src: Sources) -> list[Found]:
         inject = str(offered.data.get("inject"))
         caught = next((e for e in src.tl.of("ErrorCaught") if e.data.get("inject") == inject), None)
         missed = next((e for e in src.tl.of("ErrorMissed") if e.data.get("inject") == inject), None)
-        done = [e for e in src.tl.events if e.data.get("error_of") == inject and e.kind != "ActionStarted"]
+        done = [e for e in src.tl.happenings if e.data.get("error_of") == inject and e.kind != "ActionStarted"]
         fired = [e for e in src.tl.of("InjectFired") if e.data.get("inject") == inject]
         by = who_of(offered.source, None, src.names)
         what = lower_first(str(offered.data.get("description", "")).rstrip("."))

@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+from typing import Any
 
 from crmsim.core.alarms import LETHAL_RHYTHMS, RULES
 from crmsim.core.log import Log
@@ -106,18 +107,27 @@ class ScreenReader:
         self.limits = monitor_limits()
         self._times = [s.t for s in vitals.samples]
         self._starts: dict[object, dict[int, int]] = {}
+        self._columns: dict[str, list[float | str | None]] = {}
 
     def _index(self, t: float) -> int:
         return bisect.bisect_right(self._times, t + 1e-9) - 1
 
-    def _since(self, index: int, key: object, beyond: Callable[[VitalsSample], bool]) -> int:
+    def _column(self, vital: str) -> list[float | str | None]:
+        """One vital's sampled values, in order (kept: the moments of a debrief ask about the same vitals)."""
+        found = self._columns.get(vital)
+        if found is None:
+            found = self._columns[vital] = [getattr(s, vital, None) for s in self.vitals.samples]
+        return found
+
+    def _since(self, index: int, vital: str, key: object, beyond: Callable[[Any], bool]) -> int:
         """The index of the first sample of the excursion that contains sample ``index`` (the earliest sample from
-        which every sample before ``index`` was beyond). The answers are kept per ``key`` (what ``beyond`` tests):
-        a debrief asks about many moments of one long excursion, and a walk back stops at a known answer."""
+        which every sample of ``vital`` before ``index`` was ``beyond``). The answers are kept per ``key`` (what
+        ``beyond`` tests): a debrief asks about many moments of one long excursion, and a walk back stops at an
+        answer already found."""
         known = self._starts.setdefault(key, {})
-        samples = self.vitals.samples
+        values = self._column(vital)
         start = index
-        while start > 0 and beyond(samples[start - 1]):
+        while start > 0 and beyond(values[start - 1]):
             earlier = known.get(start - 1)
             start = earlier if earlier is not None else start - 1
             if earlier is not None:
@@ -126,14 +136,14 @@ class ScreenReader:
         return start
 
     def _abnormality(self, index: int, vital: str, limit_text: str, priority: str, key: object,
-                     beyond: Callable[[VitalsSample], bool]) -> Abnormality:  # fmt: skip
+                     beyond: Callable[[Any], bool]) -> Abnormality:  # fmt: skip
         samples = self.vitals.samples
-        first = samples[self._since(index, key, beyond)]
+        first = samples[self._since(index, vital, key, beyond)]
         now = samples[index]
         label, unit = VITAL_LABELS[vital]
         value = now.value(vital)
         shown_value = displayed(vital, value if value is not None else 0.0)
-        if isinstance(value, float) and not beyond(replace(now, **{vital: shown_value})):
+        if isinstance(value, float) and not beyond(shown_value):
             shown_value = round(value, 1)  # 79.9 below 80 would read "80": show the decimal that is beyond
         return Abnormality(vital, label, shown_value, unit, limit_text, first.t, now.t - first.t, priority, first.seq)
 
@@ -148,19 +158,17 @@ class ScreenReader:
             below = focus.below is not None
             limit = Limit(focus.name, below, float(focus.below if below else focus.above))  # type: ignore[arg-type]
             if limit.beyond(now.value(focus.name)):
-                check = lambda s, lim=limit: lim.beyond(s.value(lim.vital))  # noqa: E731
-                found.append(self._abnormality(index, focus.name, limit.text(), "cue", limit, check))
+                found.append(self._abnormality(index, focus.name, limit.text(), "cue", limit, limit.beyond))
         for limit in self.limits:
             if focus is not None and limit.vital == focus.name:
                 continue
             if limit.beyond(now.value(limit.vital)):
                 urgent = limit.urgent is not None and limit.beyond(now.value(limit.vital), limit.urgent)
-                check = lambda s, lim=limit: lim.beyond(s.value(lim.vital))  # noqa: E731
                 found.append(self._abnormality(index, limit.vital, limit.text(), "high" if urgent else "medium",
-                                               limit, check))  # fmt: skip
+                                               limit, limit.beyond))  # fmt: skip
         if now.rhythm in LETHAL_RHYTHMS:
-            check = lambda s: s.rhythm in LETHAL_RHYTHMS  # noqa: E731
-            found.append(self._abnormality(index, "rhythm", "a lethal rhythm", "high", "rhythm", check))
+            found.append(self._abnormality(index, "rhythm", "a lethal rhythm", "high", "rhythm",
+                                           LETHAL_RHYTHMS.__contains__))  # fmt: skip
         return tuple(sorted(found, key=lambda a: (_PRIORITY_RANK.get(a.priority, 3), -a.duration_s, a.vital)))
 
     def at(self, t: float, focus: VitalMatch | None = None) -> Screen:
@@ -177,8 +185,8 @@ class ScreenReader:
         threshold = limit.urgent if urgent else None
         runs: list[tuple[int, int]] = []
         start: int | None = None
-        beyond, vital = limit.beyond, limit.vital
-        for i, value in enumerate([getattr(s, vital, None) for s in self.vitals.samples]):
+        beyond = limit.beyond
+        for i, value in enumerate(self._column(limit.vital)):
             if beyond(value, threshold):
                 start = i if start is None else start
             elif start is not None:
