@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -43,6 +44,7 @@ def play(scenario: Path | None, size: str, fullscreen: bool, seed: int | None, f
     if (team or script_file) and shots_dir is None:
         fail_usage("--team and --script drive the headless screenshot run; add --headless --screenshots DIR")
     path = scenario_path(scenario) if scenario is not None else None
+    os.environ.setdefault("PYGAME_HIDE_SUPPORT_PROMPT", "1")  # before anything imports pygame: no banner
     from crmsim.ui.boot import BootError
     from crmsim.ui.launch import play_window, screenshots
     from crmsim.ui.sessions import open_scenario

@@ -32,13 +32,14 @@ def start_pygame(*, headless: bool) -> Started:
     if not getattr(pygame, "IS_CE", False):
         raise BootError("the 'pygame' package is installed instead of 'pygame-ce'; fix it with: "
                         "pip uninstall -y pygame && pip install --force-reinstall pygame-ce")  # fmt: skip
-    pygame.init()
+    pygame.display.init()  # the display first: with none, stop before the sound system probes for a card
     if not pygame.display.get_init():
         raise BootError(f"no display is available ({pygame.get_error()}); use --headless to render off-screen")
     if not headless and pygame.display.get_driver() in OFF_SCREEN_DRIVERS:
         pygame.quit()  # SDL fell back to drawing nowhere: a window nobody can see is worse than a clear message
         raise BootError("no display is available (SDL found none and fell back to off-screen rendering); "
                         "run it on a machine with a screen, or use --headless --screenshots DIR")  # fmt: skip
+    pygame.init()
     audio = True
     try:
         pygame.mixer.init(frequency=44100, size=-16, channels=1)
