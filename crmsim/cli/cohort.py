@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -86,8 +87,15 @@ def _shared(work: Callable[[Sequence[Item]], list[CohortSession | str]], items: 
         return work(items)
     size = -(-len(items) // jobs)
     shares = [items[i:i + size] for i in range(0, len(items), size)]
-    with ProcessPoolExecutor(max_workers=len(shares)) as pool:
-        return [answer for answers in pool.map(work, shares) for answer in answers]
+    try:
+        pool = ProcessPoolExecutor(max_workers=len(shares))
+    except (OSError, NotImplementedError):  # no process support here (some sandboxes): do it in this process
+        return work(items)
+    try:
+        with pool:
+            return [answer for answers in pool.map(work, shares) for answer in answers]
+    except BrokenProcessPool:
+        fail_input("a worker process died (out of memory?); run again with fewer --jobs")
 
 
 class _LogWork:

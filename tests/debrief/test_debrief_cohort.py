@@ -130,3 +130,20 @@ def test_cli_cohort_shared_between_processes_writes_the_same_report(runs: dict[t
     assert one.output.replace("one.html", "two.html") == two.output and f"{len(logs) - 1} sessions" in one.output
     assert one.stderr == two.stderr and one.stderr.count("skipped") == 1 and str(broken) in one.stderr
     assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
+
+
+def test_cli_cohort_without_worker_processes_works_in_one(runs: dict[tuple[str, str, int], Run], tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:  # fmt: skip
+    """Where worker processes cannot be started, the cohort is summarised in the one process, with the same
+    report."""
+    from crmsim.cli import cohort as cohort_cli
+
+    def no_processes(*args: object, **kwargs: object) -> None:
+        raise OSError("no semaphores here")
+
+    logs = [r.path for r in runs.values()] * (2 * cohort_cli.SHARE_AT_LEAST // len(runs) + 1)
+    one = crmsim("cohort", *logs, "-o", tmp_path / "one.html", "--jobs", "1")
+    monkeypatch.setattr(cohort_cli, "ProcessPoolExecutor", no_processes)
+    two = crmsim("cohort", *logs, "-o", tmp_path / "two.html", "--jobs", "2")
+    assert one.exit_code == two.exit_code == 0, two.output
+    assert (tmp_path / "one.html").read_bytes() == (tmp_path / "two.html").read_bytes()
