@@ -60,14 +60,16 @@ def dose_in_range(match: ActionMatch, dose: float | None, weight_kg: float) -> b
 
 
 def action_matches(match: ActionMatch, kind: str, data: Mapping[str, Any], weight_kg: float) -> bool:
-    """Whether one record is an action the match describes (count is not considered here)."""
+    """Whether one record is an action the match describes (count is not considered here): by default one that
+    succeeded — a failed attempt counts only for ``outcome: failed`` or ``any``."""
     if kind not in ACTION_KINDS or data.get("action") != match.id:
         return False
     if match.by and data.get("role") not in match.by:
         return False
     if match.route is not None and data.get("route") != match.route:
         return False
-    if kind == "InterventionPerformed" and data.get("succeeded") is False:
+    succeeded = kind != "InterventionPerformed" or data.get("succeeded") is not False  # drugs always "succeed"
+    if match.outcome != "any" and succeeded != (match.outcome == "succeeded"):
         return False
     return dose_in_range(match, data.get("dose"), weight_kg)
 

@@ -46,6 +46,9 @@ class ActionMatch(Model):
     dose: DoseRange | None = None
     route: Route | None = None
     count: int = Field(default=1, ge=1, description="at least this many times")
+    outcome: Literal["succeeded", "failed", "any"] = Field(
+        default="succeeded", description="which attempts count: those that succeeded (the default), those that "
+        "failed, or any; only an intervention with a success_chance can fail")
 
 
 class CommunicationMatch(Model):

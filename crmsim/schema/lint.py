@@ -73,6 +73,12 @@ class Context:
                 | self.aids | self.permitted | self.roles)  # fmt: skip
 
 
+def can_fail(ctx: Context, action: str) -> bool:
+    """Whether an attempt at an action can fail: an intervention with a success chance below 1."""
+    item = ctx.formulary.interventions.get(action)
+    return item is not None and item.success_chance is not None and item.success_chance < 1
+
+
 def not_permitted(ctx: Context, action: str) -> str:
     """The message for an action that is not in the scenario's ``actions`` list."""
     if ctx.formulary.has(action):
@@ -158,6 +164,10 @@ def _atom_findings(ctx: Context, atom: Any, loc: Loc) -> Iterator[Finding]:
     elif isinstance(atom, ActionAtom):
         if atom.action.id not in ctx.permitted:
             yield Finding((*loc, "action", "id"), not_permitted(ctx, atom.action.id))
+        elif atom.action.outcome == "failed" and not can_fail(ctx, atom.action.id):
+            yield Finding((*loc, "action", "outcome"),
+                          f"'{atom.action.id}' never fails (only an intervention with a success_chance below 1 "
+                          "can), so this never matches")  # fmt: skip
         for j, role in enumerate(atom.action.by):
             if role not in ctx.roles:
                 yield Finding((*loc, "action", "by", j), unknown("role", role, ctx.roles))
