@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from crmsim.core.matching import ACTION_KINDS, action_matches, communication_matches, vital_beyond
+from crmsim.core.matching import (ACTION_KINDS, action_matches, amount_in_range, communication_matches, total_dose,
+                                  vital_beyond)  # fmt: skip
 from crmsim.schema.conditions import (
     ActionAtom,
     AllOf,
@@ -115,8 +116,10 @@ class History:
             return self.now >= condition.scenario_time - 1e-9
         if isinstance(condition, ActionAtom):
             match = condition.action
-            done = sum(1 for kind, data in self.actions if action_matches(match, kind, data, self.weight_kg))
-            return done >= match.count
+            done = [data for kind, data in self.actions if action_matches(match, kind, data, self.weight_kg)]
+            if len(done) < match.count:
+                return False
+            return match.total is None or amount_in_range(match.total, sum(map(total_dose, done)), self.weight_kg)
         if isinstance(condition, CommunicationAtom):
             return any(communication_matches(condition.communication, k, d) for k, d in self.communications)
         if isinstance(condition, RhythmAtom):

@@ -14,6 +14,7 @@ from crmsim.schema.conditions import (
     ActionMatch,
     CommunicationAtom,
     CommunicationMatch,
+    DoseRange,
     InjectAtom,
     PhaseAtom,
     StartAtom,
@@ -48,12 +49,17 @@ _ABOUT_KEYS = ("diagnosis", "finding", "aid", "action")
 
 def dose_in_range(match: ActionMatch, dose: float | None, weight_kg: float) -> bool:
     """Whether an absolute dose (canonical units) lies in the match's range (per-kg bounds use the weight)."""
-    if match.dose is None:
+    return amount_in_range(match.dose, dose, weight_kg)
+
+
+def amount_in_range(bounds: DoseRange | None, dose: float | None, weight_kg: float) -> bool:
+    """Whether an absolute amount (canonical units) lies in a dose range; any amount does when there is none."""
+    if bounds is None:
         return True
     if dose is None:
         return False
-    low: Quantity | None = match.dose.min
-    high: Quantity | None = match.dose.max
+    low: Quantity | None = bounds.min
+    high: Quantity | None = bounds.max
     if low is not None and dose < low.for_weight(weight_kg).value - 1e-9:
         return False
     return not (high is not None and dose > high.for_weight(weight_kg).value + 1e-9)
@@ -72,6 +78,12 @@ def action_matches(match: ActionMatch, kind: str, data: Mapping[str, Any], weigh
     if match.outcome != "any" and succeeded != (match.outcome == "succeeded"):
         return False
     return dose_in_range(match, data.get("dose"), weight_kg)
+
+
+def total_dose(data: Mapping[str, Any]) -> float:
+    """What one matching action adds to a ``total``: its bolus dose (canonical units), nothing for the rest."""
+    dose = data.get("dose")
+    return float(dose) if isinstance(dose, int | float) and not isinstance(dose, bool) else 0.0
 
 
 def communication_matches(match: CommunicationMatch, kind: str, data: Mapping[str, Any]) -> bool:

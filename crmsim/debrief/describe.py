@@ -198,7 +198,13 @@ def cue_text(selector: Any, loaded: LoadedScenario, names: Mapping[str, str]) ->
         inject = next((i for i in loaded.scenario.injects if i.id == selector.inject), None)
         return f"'{getattr(inject, 'title', None) or selector.inject}'"
     if isinstance(selector, ActionAtom):
-        return names.get(selector.action.id, selector.action.id)
+        match = selector.action
+        text = names.get(match.id, match.id)
+        if match.outcome == "failed":
+            text = f"a failed {text}" if match.count == 1 else f"{match.count} failed {text}"
+        if match.total is not None and match.total.min is not None:
+            text += f" reaching {match.total.min.text or match.total.min} in all"
+        return text
     if isinstance(selector, CommunicationAtom):
         about = selector.communication.about
         return selector.communication.kind.replace("_", " ") + (f" {names.get(about, about)}" if about else "")

@@ -39,13 +39,16 @@ class DoseRange(Model):
 
 
 class ActionMatch(Model):
-    """An action done: which, by whom, at what dose and route, how many times."""
+    """An action done: which, by whom, at what dose and route, how many times, how much in all."""
 
     id: Id
     by: tuple[Id, ...] = Field(default=(), description="roles; any role when empty")
     dose: DoseRange | None = None
     route: Route | None = None
     count: int = Field(default=1, ge=1, description="at least this many times")
+    total: DoseRange | None = Field(
+        default=None, description="the doses of the matching boluses, added up, lie in this range (infusions are "
+        "not counted)")
     outcome: Literal["succeeded", "failed", "any"] = Field(
         default="succeeded", description="which attempts count: those that succeeded (the default), those that "
         "failed, or any; only an intervention with a success_chance can fail")

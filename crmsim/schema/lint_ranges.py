@@ -101,12 +101,15 @@ def check_doses(ctx: Context) -> Iterator[Finding]:
                 yield Finding((*loc, "route"), f"'{action}' is not given by route '{route}'", file=file)
     for condition, loc in selectors_and_conditions(ctx.scenario):
         for atom, atom_loc in condition_locs(condition, loc):
-            if isinstance(atom, ActionAtom) and atom.action.dose is not None:
-                for key in ("min", "max"):
-                    qty = getattr(atom.action.dose, key)
+            if not isinstance(atom, ActionAtom):
+                continue
+            for field in ("dose", "total"):  # a total is checked like a dose, except against single-dose limits
+                bounds = getattr(atom.action, field)
+                for key in ("min", "max") if bounds is not None else ():
+                    qty = getattr(bounds, key)
                     if qty is not None:
                         yield from _dose_findings(
-                            ctx, atom.action.id, qty, "dose", weight, (*atom_loc, "action", "dose", key), atom.action.route
+                            ctx, atom.action.id, qty, field, weight, (*atom_loc, "action", field, key), atom.action.route
                         )
     for i, inject in enumerate(ctx.scenario.injects):
         if inject.error is not None and inject.error.dose is not None:
@@ -130,8 +133,8 @@ def _dose_findings(
     if key == "rate" and qty.per_time is None:
         yield Finding(loc, f"rate '{qty}' needs a time, e.g. '{qty.text or qty.value} /h'")
         return
-    if key == "dose" and qty.per_time is not None:
-        yield Finding(loc, f"dose '{qty}' is a rate; give an infusion as 'rate', a bolus as 'dose'")
+    if key in ("dose", "total") and qty.per_time is not None:
+        yield Finding(loc, f"{key} '{qty}' is a rate; give an infusion as 'rate', a bolus as 'dose'")
         return
     if key != "dose":
         return

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from crmsim.core.matching import record_kinds, record_matches
+from crmsim.core.matching import amount_in_range, record_kinds, record_matches, total_dose
 from crmsim.schema.assessment import CountOf, ExpectedStep, Marker, Never, Occurs, TimeToDetector
 from crmsim.schema.conditions import ActionAtom, StartAtom, VitalAtom
 from crmsim.scoring.events import Event, Timeline
@@ -73,9 +73,23 @@ def firings(selector: Any, timeline: Timeline, weight_kg: float) -> list[Firing]
         kinds = record_kinds(selector)
         candidates = timeline.happenings if kinds is None else timeline.of(*kinds)
     matches = [Firing(e.t, e) for e in candidates if record_matches(selector, e.kind, e.data, weight_kg)]
+    if isinstance(selector, ActionAtom) and selector.action.total is not None:
+        return _total_firings(selector, matches, weight_kg)
     if isinstance(selector, ActionAtom) and selector.action.count > 1:
         return matches[selector.action.count - 1:]
     return matches
+
+
+def _total_firings(selector: ActionAtom, matches: list[Firing], weight_kg: float) -> list[Firing]:
+    """The matching actions after which the condition holds: at least ``count`` of them so far, and their doses
+    added up lie in ``total`` (as the runtime's history judges it)."""
+    found: list[Firing] = []
+    total = 0.0
+    for n, firing in enumerate(matches, start=1):
+        total += total_dose(firing.event.data) if firing.event is not None else 0.0
+        if n >= selector.action.count and amount_in_range(selector.action.total, total, weight_kg):
+            found.append(firing)
+    return found
 
 
 def first_after(selector: Any, timeline: Timeline, weight_kg: float, t0: float) -> Firing | None:

@@ -1,6 +1,5 @@
-"""Failed attempts in conditions and markers: an action condition counts attempts that succeeded unless its
-``outcome`` asks for failed ones or any; the runtime and the scorer agree; the lint flags ``outcome: failed`` on an
-action that can never fail."""
+"""What an action condition counts: attempts that succeeded unless its ``outcome`` asks for failed ones or any, and
+with ``total`` the doses added up; the runtime and the scorer agree; the lint flags what can never match."""
 
 from __future__ import annotations
 
@@ -11,10 +10,13 @@ import pytest
 from pydantic import TypeAdapter
 
 from crmsim.core.history import History
+from crmsim.core.log import Log, Record
 from crmsim.core.matching import record_matches
 from crmsim.schema.conditions import Condition
 from crmsim.schema.load import load_scenario
 from crmsim.schema.problems import ProblemsError
+from crmsim.scoring.events import build_timeline
+from crmsim.scoring.markers import firings
 
 SCENARIOS = Path(__file__).resolve().parents[2] / "scenarios"
 CONDITION = TypeAdapter(Condition)
@@ -83,3 +85,45 @@ def test_the_lint_flags_failed_attempts_of_an_action_that_cannot_fail(tmp_path: 
     cico = _changed(tmp_path / "cico", "cico", "count: {action: {id: laryngoscopy_attempt}}",
                     "count: {action: {id: laryngoscopy_attempt, outcome: any}}")
     assert load_scenario(cico).scenario.id == "cico"
+
+
+def _dantrolene(doses_mg: list[float]) -> list[tuple[str, dict[str, Any]]]:
+    return [("DrugGiven", {"action": "dantrolene", "role": "anaesthetist", "dose": mg * 1000.0, "unit": "mcg",
+                           "route": "iv"}) for mg in doses_mg]  # fmt: skip
+
+
+@pytest.mark.parametrize(("doses_mg", "total", "held_after"), [
+    ([70, 70, 70], {"min": "2.5 mg/kg"}, [False, False, True]),  # 175 mg for 70 kg: reached by the third dose
+    ([200], {"min": "2.5 mg/kg"}, [True]),
+    ([20, 20], {"min": "2.5 mg/kg"}, [False, False]),  # two vials are not the dose
+    ([70, 70, 70], {"max": "2 mg/kg"}, [True, True, False]),  # 140 mg allowed, 210 mg is beyond
+])  # fmt: skip
+def test_total_adds_up_the_doses(doses_mg: list[float], total: dict[str, str], held_after: list[bool]) -> None:
+    """With `total`, the doses of the matching boluses are added up and the condition holds while the sum lies in
+    the range (per-kg bounds use the patient's weight); the runtime's history and the scorer's firings agree after
+    every dose."""
+    condition = CONDITION.validate_python({"action": {"id": "dantrolene", "total": total}})
+    records = _dantrolene(doses_mg)
+    history = History(70.0)
+    held = []
+    for kind, data in records:
+        history.observe(kind, data)
+        held.append(history.holds(condition))
+    assert held == held_after
+    log = Log({"format": "crmsim-log", "format_version": 1},
+              tuple(Record(i, i * 10, float(i), kind, "p1", data) for i, (kind, data) in enumerate(records)), False, "x")
+    fired = {f.event.seq for f in firings(condition, build_timeline(log), 70.0) if f.event is not None}
+    assert [i in fired for i in range(len(records))] == held_after
+
+
+def test_the_lint_checks_a_total_like_a_dose_but_not_against_single_dose_limits(tmp_path: Path) -> None:
+    """A total in the wrong kind of unit, or given as a rate, is reported at the value; a total above the drug's
+    largest single dose (several doses add up to it) is not."""
+    old = "to: {action: {id: adrenaline, route: iv, dose: {min: 20 mcg, max: 100 mcg}}}"
+    bad = _changed(tmp_path, "anaphylaxis-ga", old, old.replace("dose: {", "total: {min: 5 ml}, dose: {"))
+    with pytest.raises(ProblemsError) as caught:
+        load_scenario(bad)
+    assert any("total '5 ml' is a volume" in p.message for p in caught.value.problems), caught.value.problems
+    (tmp_path / "ok").mkdir()
+    fine = _changed(tmp_path / "ok", "anaphylaxis-ga", old, old.replace("dose: {", "total: {min: 3 mg}, dose: {"))
+    assert load_scenario(fine).scenario.id == "anaphylaxis-ga"
