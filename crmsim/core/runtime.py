@@ -39,14 +39,7 @@ class ScenarioRuntime:
         s.history.phase_started = s.now
         s.emit("PhaseEntered", "scenario", {"phase": phase.id, "title": phase.title, "narration": phase.narration,
                                             "reason": reason})  # fmt: skip
-        for insult in phase.start_insults:
-            s.physiology.start_insult(insult)
-            s.emit("InsultStarted", "scenario", {"insult": insult.insult, "severity": insult.severity, "ramp": insult.ramp})
-        for stop in phase.stop_insults:
-            s.physiology.stop_insult(stop.insult, stop.ramp)
-            s.emit("InsultStopped", "scenario", {"insult": stop.insult, "ramp": stop.ramp})
-        for trend in phase.trends:
-            s.physiology.set_trend(trend.vital, trend.to, trend.over)
+        self.change_patient(phase)
         s.history.flags |= set(phase.set_flags)
         s.history.flags -= set(phase.clear_flags)
         for line in phase.lines:
@@ -55,14 +48,28 @@ class ScenarioRuntime:
             s.finish(phase.end.outcome, phase.end.summary, phase.id)
         s.sync_log()
 
+    def change_patient(self, change: Phase | Inject) -> None:
+        """Start and stop the insults and set the trends a phase (on entry) or an inject (when it happens) names."""
+        s = self.session
+        for insult in change.start_insults:
+            s.physiology.start_insult(insult)
+            s.emit("InsultStarted", "scenario", {"insult": insult.insult, "severity": insult.severity, "ramp": insult.ramp})
+        for stop in change.stop_insults:
+            s.physiology.stop_insult(stop.insult, stop.ramp)
+            s.emit("InsultStopped", "scenario", {"insult": stop.insult, "ramp": stop.ramp})
+        for trend in change.trends:
+            s.physiology.set_trend(trend.vital, trend.to, trend.over)
+
     def fire(self, inject: Inject, reason: str) -> None:
-        """An inject happens: narration, lines, equipment failures, a confederate's error."""
+        """An inject happens: narration, lines, equipment failures, a confederate's error, a change in the
+        patient."""
         s = self.session
         self.fired.add(inject.id)
         s.history.flags |= set(inject.set_flags)
         s.emit("InjectFired", "facilitator" if reason == "facilitator" else "scenario",
                {"inject": inject.id, "title": inject.title, "kind": inject.kind, "narration": inject.narration,
                 "reason": reason})  # fmt: skip
+        self.change_patient(inject)
         for line in inject.lines:
             s.schedule(line.at, "line", {"by": line.by, "say": line.say, "generation": None})
         for failure in inject.failures:

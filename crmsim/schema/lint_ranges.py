@@ -65,9 +65,10 @@ def check_vitals(ctx: Context) -> Iterator[Finding]:
         yield from _in_limits(name, getattr(vitals, name), ("patient", "baseline", "vitals", name))
     if vitals.dbp >= vitals.sbp:
         yield Finding(("patient", "baseline", "vitals", "dbp"), f"diastolic {vitals.dbp:g} is not below systolic {vitals.sbp:g}")
-    for i, phase in enumerate(s.phases):
-        for j, trend in enumerate(phase.trends):
-            yield from _in_limits(trend.vital, trend.to, ("phases", i, "trends", j, "to"))
+    for group, items in (("phases", s.phases), ("injects", s.injects)):
+        for i, item in enumerate(items):
+            for j, trend in enumerate(item.trends):
+                yield from _in_limits(trend.vital, trend.to, (group, i, "trends", j, "to"))
     for condition, loc in selectors_and_conditions(s):
         for atom, atom_loc in condition_locs(condition, loc):
             if isinstance(atom, VitalAtom):

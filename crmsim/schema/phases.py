@@ -139,11 +139,12 @@ class ConfederateError(Model):
     window: Duration = 60.0
 
 
-InjectKind = Literal["distraction", "equipment_failure", "confederate_error", "information"]
+InjectKind = Literal["distraction", "equipment_failure", "confederate_error", "information", "complication"]
 
 
 class Inject(Model):
-    """An event the scenario or the facilitator brings in: a distraction, a failure, an error to catch."""
+    """An event the scenario or the facilitator brings in: a distraction, a failure, an error to catch, new
+    information, or a complication that changes the patient (insults and trends, as a phase does)."""
 
     id: Id
     title: Text
@@ -155,6 +156,9 @@ class Inject(Model):
     failures: tuple[ActionFailure, ...] = ()
     error: ConfederateError | None = None
     set_flags: tuple[Id, ...] = ()
+    start_insults: tuple[InsultStart, ...] = Field(default=(), description="insults it starts, as in a phase")
+    stop_insults: tuple[InsultStop, ...] = Field(default=(), description="insults it stops, as in a phase")
+    trends: tuple[Trend, ...] = Field(default=(), description="vital-sign trends it sets, as in a phase")
 
     @model_validator(mode="after")
     def _consistent(self) -> Inject:
@@ -164,4 +168,7 @@ class Inject(Model):
             raise ValueError("a confederate_error inject needs its 'error'")
         if self.kind == "equipment_failure" and not self.failures:
             raise ValueError("an equipment_failure inject needs 'failures'")
+        if self.kind == "complication" and not (self.start_insults or self.stop_insults or self.trends):
+            raise ValueError("a complication inject changes the patient: give 'start_insults', 'stop_insults' or "
+                             "'trends'")
         return self
