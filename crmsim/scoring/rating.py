@@ -180,6 +180,8 @@ class _Item:
     scale: tuple[int, int]
     labels: dict[int, str]
     """each score's label as a reason starts it, e.g. 'Good (4)'"""
+    auto: dict[int | None, tuple[Rated, ...]]
+    """the automatic rater's ``ratings`` for each score (made once: a Rated is immutable, so it is shared)"""
 
 
 class _Rater:
@@ -193,9 +195,10 @@ class _Rater:
             ref = f"{framework.id}.{element.id}"
             scale = framework.scale_for(element)
             labels = {score: _label(framework, element, score) for score in range(scale.min, scale.max + 1)}
+            auto = {score: (Rated("auto", score, ""),) for score in (None, *labels)}
             self.items.append(_Item(category.id, element, tuple(metrics_for(ref)),
                                     _targets(framework.id, element, category.id), ref in GLOBAL_ELEMENTS,
-                                    (scale.min, scale.max), labels))  # fmt: skip
+                                    (scale.min, scale.max), labels, auto))  # fmt: skip
         self._order = [{e.id: i for i, e in enumerate(c.elements)} for c in framework.categories]
         self._members = _category_members()
         self._coverage: dict[tuple[str, ...], tuple[bool, ...]] = {}
@@ -262,8 +265,8 @@ def _element(framework_id: str, item: _Item, inputs: list[Indicator]) -> Element
     quality = combine(seen)
     low, high = item.scale
     score = None if quality is None else to_scale(quality, low, high)
-    evidence = tuple(sorted({s for i in seen for s in i.evidence}))
+    evidence = tuple(sorted(set().union(*[i.evidence for i in seen])))
     reason = _reason(item.labels[score] if score is not None else "", quality, seen,
                      [i for i in inputs if i.quality is None])  # fmt: skip
     return ElementRating(framework_id, item.category_id, item.element.id, item.element.name, item.scale, quality,
-                         evidence, reason, (Rated("auto", score, ""),))  # fmt: skip
+                         evidence, reason, item.auto.get(score) or (Rated("auto", score, ""),))  # fmt: skip
