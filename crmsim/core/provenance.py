@@ -6,10 +6,11 @@ layer may use it.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from crmsim.core.log import Log
-from crmsim.core.records import first_payload_problem
+from crmsim.core.records import Shape, first_payload_problem
 from crmsim.schema.catalogue import bundled_scenario_dir
 from crmsim.schema.load import LoadedScenario, load_scenario
 
@@ -22,7 +23,7 @@ def scenario_for_log(log: Log, override: Path | None, error: type[Exception],
     A record whose payload breaks the record-kind table (``crmsim.core.records``) is refused here too, with its line,
     so that no reader of a log from elsewhere trips over a wrong type.
     """
-    fault = first_payload_problem(log.records)
+    fault = first_payload_problem(log.records, cache.checked_shapes if cache is not None else None)
     if fault is not None:
         raise error(f"{log.path}:{fault}")
     info = log.header.get("scenario", {})
@@ -41,15 +42,18 @@ def scenario_for_log(log: Log, override: Path | None, error: type[Exception],
 
 
 class ScenarioCache:
-    """Scenarios already loaded, by file (its resolved path, size and modification time, so an edit is reloaded)."""
+    """Scenarios already loaded, by file (its absolute path, size and modification time, so an edit is reloaded),
+    and the record shapes already checked, for reading many logs."""
 
     def __init__(self) -> None:
         self._loaded: dict[tuple[str, int, int], LoadedScenario] = {}
+        self.checked_shapes: set[Shape] = set()
+        """record shapes (kind, keys, value types) already found to match the record-kind table"""
 
     def load(self, path: Path) -> LoadedScenario:
         """``load_scenario(path)``, or what it gave last time for the same unchanged file."""
         info = path.stat()
-        key = (str(path.resolve()), info.st_size, info.st_mtime_ns)
+        key = (os.path.abspath(path), info.st_size, info.st_mtime_ns)
         found = self._loaded.get(key)
         if found is None:
             found = self._loaded[key] = load_scenario(path)

@@ -136,12 +136,16 @@ def _plain_spec(kind: str) -> tuple[frozenset[str], dict[str, frozenset[type]]] 
     return frozenset(required), allowed
 
 
-def first_payload_problem(records: Iterable[Any]) -> str | None:
+Shape = tuple[str, tuple[str, ...], tuple[type, ...]]
+
+
+def first_payload_problem(records: Iterable[Any], passed: set[Shape] | None = None) -> str | None:
     """``LINE: problem`` for the first record (``seq``, ``kind``, ``data``) whose payload breaks :data:`KINDS`, with
     its line in the log file (the header is line 1), or None. What a reader of a log from elsewhere checks first;
     kinds with plain fields (most records: the vitals) are checked by exact type, once per shape (kind, keys and
-    value types: a log's samples share a few), the rest by ``payload_problems``."""
-    passed: set[tuple[str, tuple[str, ...], tuple[type, ...]]] = set()  # plain shapes seen to be right
+    value types: a log's samples share a few; ``passed`` may carry the shapes already checked in other logs), the
+    rest by ``payload_problems``."""
+    passed = set() if passed is None else passed  # plain shapes seen to be right (kept by the caller across logs)
     for record in records:
         data = record.data
         shape = (record.kind, tuple(data), tuple(map(type, data.values())))
