@@ -6,7 +6,8 @@ seed 1), written to a temporary folder — real logs, 12 to 60 of them. Throughp
 passes. Cohort: the whole rescoring path per session — ``read_log`` from disk, the log's scenario found and checked
 against its sha256 (through a ``ScenarioCache``, so each scenario file is parsed once, not once per session), then
 scored — over N sessions (the logs, repeated) in one process per core; the 10,000-session figure is that time
-extrapolated linearly from N, as the work per session does not depend on how many there are. The cohort figure's
+extrapolated from N: what a run pays once (starting the workers, each loading the six scenarios) plus the sessions'
+time scaled linearly, as the work per session does not depend on how many there are. The cohort figure's
 details also give ``crmsim cohort`` itself over the same N log files (one worker per core): it debriefs every
 session too, so it takes longer than rescoring.
 """
@@ -47,20 +48,27 @@ def make_logs(folder: Path, seeds: range) -> list[Path]:
     return paths
 
 
-def _rescore(paths: list[str]) -> tuple[int, int]:
-    """Read, find the scenario of and score each log (one worker's share); (sessions, records)."""
+def _rescore(paths: list[str]) -> tuple[int, int, float, float]:
+    """Read, find the scenario of and score each log (one worker's share); (sessions, records, seconds spent loading
+    each bundled scenario once — what a worker pays once, however many sessions follow — and seconds spent on the
+    sessions)."""
     from crmsim.core.log import read_log
     from crmsim.core.provenance import ScenarioCache
     from crmsim.scoring.scorer import score_log
     from crmsim.scoring.source import scenario_for_log
 
     cache = ScenarioCache()
+    start = time.perf_counter()
+    for scenario_id in SCENARIO_IDS:
+        cache.load(SCENARIOS / f"{scenario_id}.yaml")
+    setup_s = time.perf_counter() - start
     records = 0
+    start = time.perf_counter()
     for path in paths:
         log = read_log(path)
         score_log(log, scenario_for_log(log, cache=cache), "ants")
         records += len(log.records)
-    return len(paths), records
+    return len(paths), records, setup_s, time.perf_counter() - start
 
 
 def _report(paths: list[str], jobs: int, out: Path) -> float:
@@ -106,12 +114,19 @@ def run(quick: bool) -> list[Figure]:
         report_s = _report(sessions, workers, Path(folder) / "cohort.html")
     n = sum(d[0] for d in done)
     cohort_records = sum(d[1] for d in done)
+    setup_s = max(d[2] for d in done)  # the workers run side by side: the slowest decides
+    work_s = max(d[3] for d in done)
+    fixed_s = cohort_s - work_s  # starting the workers and loading the scenarios: paid once, not per session
     details: dict[str, Any] = {"logs": len(paths), "records": records, "records_per_log": round(records / len(paths)),
                                "seconds": round(best, 4), "ms_per_session": round(1000 * best / len(paths), 3),
                                "framework": "ants"}  # fmt: skip
     cohort = {"measured_sessions": n, "measured_s": round(cohort_s, 3), "processes": workers,
-              "sessions_per_s": round(n / cohort_s, 1), "records_per_s_end_to_end": round(cohort_records / cohort_s),
-              "extrapolated_to": COHORT, "method": "read_log + ScenarioCache lookup + score_log(ants), per session",
+              "once_per_run_s": round(fixed_s, 3), "scenario_loads_s": round(setup_s, 3),
+              "sessions_s": round(work_s, 3), "sessions_per_s": round(n / work_s, 1),
+              "records_per_s_end_to_end": round(cohort_records / work_s), "extrapolated_to": COHORT,
+              "method": "read_log + ScenarioCache lookup + score_log(ants), per session; extrapolated as the "
+                        "once-per-run cost (starting the workers, loading each scenario) plus the sessions' time "
+                        f"scaled to {COHORT:,}",
               "report_measured_sessions": report_n, "report_measured_s": round(report_s, 3),
               "report_10000_s_extrapolated": round(report_s * COHORT / report_n, 1),
               "report_method": f"crmsim cohort LOG... --jobs {workers}: every session also debriefed (key moments, "
@@ -120,7 +135,7 @@ def run(quick: bool) -> list[Figure]:
         Figure("scoring_records_per_s", "scoring throughput (analyse + rate, logs in memory)", records / best,
                "records/s", ">=", TARGET_RECORDS_PER_S, details),
         Figure("cohort_rescore_10000_s", f"rescoring a {COHORT:,}-session cohort from disk (extrapolated from {n})",
-               cohort_s * COHORT / n, "s", "<=", TARGET_COHORT_S, cohort),
+               fixed_s + work_s * COHORT / n, "s", "<=", TARGET_COHORT_S, cohort),
     ]  # fmt: skip
 
 
