@@ -6,11 +6,15 @@ Speed: the scenario's reference script runs as ``crmsim run`` runs it — a ``Se
 reached is divided by the wall time. Best of three runs (one with ``--quick``), since other work on the machine can
 only slow a run down. Load: ``load_scenario`` (read, parse, validate, lint, with its script files) after one warm-up
 load of the same file; best of five. The very first load in a process also parses the shared formulary and the
-rating frameworks; that cold figure is reported for the first scenario.
+rating frameworks; that cold figure is reported for the first scenario, as the median of five fresh processes
+(one sample is at the mercy of whatever else the machine does in those 40 ms).
 """
 
 from __future__ import annotations
 
+import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -19,6 +23,23 @@ from benchmarks.common import SCENARIO_IDS, SCENARIOS, Figure, main
 
 TARGET_SPEED = 2000.0
 TARGET_LOAD_MS = 50.0
+
+
+COLD_PROCESSES = 5
+_COLD = """
+import time
+from crmsim.schema.load import load_scenario
+start = time.perf_counter()
+load_scenario({path!r})
+print((time.perf_counter() - start) * 1000)
+"""
+
+
+def _cold(scenario_id: str) -> list[float]:
+    """The first load of a scenario in each of several fresh processes, milliseconds."""
+    code = _COLD.format(path=str(SCENARIOS / f"{scenario_id}.yaml"))
+    return [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+            for _ in range(COLD_PROCESSES)]  # fmt: skip
 
 
 def _speed(scenario_id: str, repeats: int) -> Figure:
@@ -64,8 +85,11 @@ def run(quick: bool) -> list[Figure]:
     for i, scenario_id in enumerate(SCENARIO_IDS):
         first, warm = _load(scenario_id, 2 if quick else 5)
         if i == 0:
+            colds = _cold(scenario_id)
             figures.append(Figure("load_cold", f"first scenario load in a process ({scenario_id}; formulary and "
-                                  "frameworks parsed too)", first, "ms", "<=", TARGET_LOAD_MS))  # fmt: skip
+                                  f"frameworks parsed too; median of {COLD_PROCESSES} processes)",
+                                  statistics.median(colds), "ms", "<=", TARGET_LOAD_MS,
+                                  {"processes_ms": [round(c, 2) for c in colds], "this_process_ms": round(first, 2)}))  # fmt: skip
         figures.append(Figure(f"load.{scenario_id}", f"scenario load + validation, {scenario_id}", warm, "ms", "<=",
                               TARGET_LOAD_MS, {"first_in_process_ms": round(first, 2)}))  # fmt: skip
     for scenario_id in SCENARIO_IDS:
