@@ -89,7 +89,8 @@ def run(quick: bool) -> list[Figure]:
             figures.append(Figure("load_cold", f"first scenario load in a process ({scenario_id}; formulary and "
                                   f"frameworks parsed too; median of {COLD_PROCESSES} processes)",
                                   statistics.median(colds), "ms", "<=", TARGET_LOAD_MS,
-                                  {"processes_ms": [round(c, 2) for c in colds], "this_process_ms": round(first, 2)}))  # fmt: skip
+                                  {"processes_ms": [round(c, 2) for c in colds],
+                                   "this_process_ms": round(first, 2)}))  # fmt: skip
         figures.append(Figure(f"load.{scenario_id}", f"scenario load + validation, {scenario_id}", warm, "ms", "<=",
                               TARGET_LOAD_MS, {"first_in_process_ms": round(first, 2)}))  # fmt: skip
     for scenario_id in SCENARIO_IDS:

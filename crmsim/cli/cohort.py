@@ -7,6 +7,7 @@ taking a contiguous share so that the report and its warnings keep the sessions'
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -80,7 +81,7 @@ def _summarise_stored(home: Path, ids: Sequence[tuple[str, str]], framework: str
 
 def _shared(work: Callable[[Sequence[Item]], list[CohortSession | str]], items: Sequence[Item],
             jobs: int) -> list[CohortSession | str]:  # fmt: skip
-    """``work`` over ``items``, split into at most ``jobs`` contiguous shares of at least :data:`SHARE_AT_LEAST`
+    """``work`` (picklable: a module-level function or a partial of one) over ``items``, split into at most ``jobs`` contiguous shares of at least :data:`SHARE_AT_LEAST`
     run in worker processes (in this process when that makes one share), the answers in the items' order."""
     jobs = min(jobs, len(items) // SHARE_AT_LEAST)
     if jobs <= 1:
@@ -96,26 +97,6 @@ def _shared(work: Callable[[Sequence[Item]], list[CohortSession | str]], items: 
             return [answer for answers in pool.map(work, shares) for answer in answers]
     except BrokenProcessPool:
         fail_input("a worker process died (out of memory?); run again with fewer --jobs")
-
-
-class _LogWork:
-    """Picklable work for a worker process: summarise these log files."""
-
-    def __init__(self, framework: str) -> None:
-        self.framework = framework
-
-    def __call__(self, paths: Sequence[Path]) -> list[CohortSession | str]:
-        return _summarise_logs(paths, self.framework)
-
-
-class _StoreWork:
-    """Picklable work for a worker process: summarise these stored sessions."""
-
-    def __init__(self, home: Path, framework: str) -> None:
-        self.home, self.framework = home, framework
-
-    def __call__(self, ids: Sequence[tuple[str, str]]) -> list[CohortSession | str]:
-        return _summarise_stored(self.home, ids, self.framework)
 
 
 def _stored_ids(scenario_id: str | None) -> tuple[Path, list[tuple[str, str]]]:
@@ -155,10 +136,10 @@ def cohort(logs: tuple[Path, ...], scenario_id: str | None, out_file: Path, fram
             fail_usage(f"no such log file: {path}")
     workers = jobs or default_jobs()
     if logs:
-        answers = _shared(_LogWork(framework), list(logs), workers)
+        answers = _shared(functools.partial(_summarise_logs, framework=framework), list(logs), workers)
     else:
         home, ids = _stored_ids(scenario_id)
-        answers = _shared(_StoreWork(home, framework), ids, workers)
+        answers = _shared(functools.partial(_summarise_stored, home, framework=framework), ids, workers)
     found = []
     for answer in answers:
         if isinstance(answer, str):

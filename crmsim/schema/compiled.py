@@ -15,9 +15,13 @@ import sys
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
 
 from crmsim.schema.yaml_loader import parse_yaml
+
+M = TypeVar("M", bound=BaseModel)
 
 #: The library files compiled, relative to the ``crmsim.library`` package.
 COMPILED = ("formulary.yaml", "frameworks/acrm.yaml", "frameworks/ants.yaml", "frameworks/core.yaml",
@@ -47,6 +51,18 @@ def compiled_data(name: str, text: bytes) -> Any | None:
     if not isinstance(stored, dict) or stored.get("sha256") != hashlib.sha256(text).hexdigest():
         return None
     return stored.get("data")
+
+
+def from_compiled(model: type[M], name: str, text: bytes) -> M | None:
+    """The library file ``name`` (bytes ``text``) as ``model``, from its compiled JSON, or None when that is missing,
+    stale or does not validate (then parsing the YAML gives the problems with their line and column)."""
+    data = compiled_data(name, text)
+    if not isinstance(data, dict):
+        return None
+    try:
+        return model.model_validate(data)
+    except ValidationError:
+        return None
 
 
 def compile_text(text: bytes, name: str) -> str:

@@ -19,7 +19,7 @@ from pydantic_core import PydanticCustomError
 from crmsim.schema.base import ElementRef, Id, Text
 from crmsim.schema.locate import problem_at
 from crmsim.schema.problems import ProblemsError
-from crmsim.schema.compiled import compiled_data
+from crmsim.schema.compiled import from_compiled
 from crmsim.schema.yaml_loader import parse_yaml
 
 #: The frameworks shipped with crmsim, in the order they are presented.
@@ -187,17 +187,6 @@ def parse_framework(source: str | bytes, path: str) -> Framework:
         raise ProblemsError(problems) from None
 
 
-def _from_compiled(framework_id: str, source: bytes) -> Framework | None:
-    """The framework from its compiled JSON when that is current and valid (:mod:`crmsim.schema.compiled`)."""
-    data = compiled_data(f"{_FRAMEWORK_DIR}/{framework_id}.yaml", source)
-    if not isinstance(data, dict):
-        return None
-    try:
-        return Framework.model_validate(data)
-    except ValidationError:
-        return None  # parsing the YAML says where the problem is
-
-
 @functools.lru_cache(maxsize=None)
 def load_framework(framework_id: str) -> Framework:
     """Load a bundled framework by id (``KeyError`` for an unknown id)."""
@@ -205,7 +194,8 @@ def load_framework(framework_id: str) -> Framework:
         raise KeyError(f"no bundled rating framework {framework_id!r}; known: {', '.join(FRAMEWORK_IDS)}")
     path = f"crmsim/library/{_FRAMEWORK_DIR}/{framework_id}.yaml"
     source = _framework_file(framework_id).read_bytes()
-    framework = _from_compiled(framework_id, source) or parse_framework(source, path)
+    framework = from_compiled(Framework, f"{_FRAMEWORK_DIR}/{framework_id}.yaml", source) or \
+        parse_framework(source, path)  # fmt: skip
     if framework.id != framework_id:
         message = f"framework id '{framework.id}' does not match its file name '{framework_id}.yaml'"
         raise ProblemsError([problem_at(parse_yaml(source, path), ("id",), message)])

@@ -24,7 +24,7 @@ from crmsim.schema.locate import problem_at
 from crmsim.schema.messages import SchemaWalker, describe, useful_errors
 from crmsim.schema.problems import Problem, ProblemsError
 from crmsim.schema.scenario import Scenario, Script, ScriptFile
-from crmsim.schema.compiled import compiled_data
+from crmsim.schema.compiled import from_compiled
 from crmsim.schema.yaml_loader import ParsedYaml, parse_yaml, read_yaml_file
 
 M = TypeVar("M", bound=BaseModel)
@@ -74,13 +74,8 @@ def load_formulary() -> Formulary:
     """The formulary shipped in ``crmsim/library/formulary.yaml`` (read from its compiled JSON when that is current:
     :mod:`crmsim.schema.compiled`)."""
     source = resources.files("crmsim.library").joinpath("formulary.yaml").read_bytes()
-    data = compiled_data("formulary.yaml", source)
-    if isinstance(data, dict):
-        try:
-            return Formulary.model_validate(data)
-        except ValidationError:
-            pass  # the YAML path below says where the problem is
-    return validate_document(Formulary, parse_yaml(source, "crmsim/library/formulary.yaml"))
+    return from_compiled(Formulary, "formulary.yaml", source) or \
+        validate_document(Formulary, parse_yaml(source, "crmsim/library/formulary.yaml"))  # fmt: skip
 
 
 @functools.cache

@@ -89,9 +89,12 @@ def fixation_episodes(tl: Timeline, facts: ScenarioFacts, who: str | None = None
                     and e.data.get("kind") not in _LOOKING:  # fmt: skip
                 runs.setdefault(str(e.data.get("action")), []).append(e)
         episodes.extend(tuple(r) for r in runs.values() if len(r) >= FIXATION_REPEATS)
-    if who is not None:
-        episodes = [run for run in episodes if any(e.source == who for e in run)]
-    return sorted(episodes, key=lambda run: run[0].seq)
+    return _taking_part(sorted(episodes, key=lambda run: run[0].seq), who)
+
+
+def _taking_part(episodes: list[tuple[Event, ...]], who: str | None) -> list[tuple[Event, ...]]:
+    """The episodes ``who`` took part in (all of them for the team)."""
+    return episodes if who is None else [run for run in episodes if any(e.source == who for e in run)]
 
 
 def fixation(tl: Timeline, facts: ScenarioFacts, who: str | None = None,
@@ -100,9 +103,7 @@ def fixation(tl: Timeline, facts: ScenarioFacts, who: str | None = None,
     ``team_episodes`` may pass the team's episodes already found."""
     if who is not None and not _mine(tl.actions(), who):
         return unobserved("fixation", "did no actions")
-    episodes = fixation_episodes(tl, facts) if team_episodes is None else team_episodes
-    if who is not None:
-        episodes = [run for run in episodes if any(e.source == who for e in run)]
+    episodes = fixation_episodes(tl, facts, who) if team_episodes is None else _taking_part(team_episodes, who)
     if not episodes:
         return Measure("fixation", 0.0, 1.0, (), "no repeated attempts without a change of plan")
     run = episodes[0]

@@ -110,8 +110,8 @@ def test_total_adds_up_the_doses(doses_mg: list[float], total: dict[str, str], h
         history.observe(kind, data)
         held.append(history.holds(condition))
     assert held == held_after
-    log = Log({"format": "crmsim-log", "format_version": 1},
-              tuple(Record(i, i * 10, float(i), kind, "p1", data) for i, (kind, data) in enumerate(records)), False, "x")
+    rows = tuple(Record(i, i * 10, float(i), kind, "p1", data) for i, (kind, data) in enumerate(records))
+    log = Log({"format": "crmsim-log", "format_version": 1}, rows, False, "x")
     fired = {f.event.seq for f in firings(condition, build_timeline(log), 70.0) if f.event is not None}
     assert [i in fired for i in range(len(records))] == held_after
 
