@@ -29,7 +29,11 @@ def main() -> int:
     parser.add_argument("--only", default="", help=f"comma-separated subset of: {', '.join(MODULES)}")
     parser.add_argument("--out", type=Path, default=ROOT / "benchmarks" / "results" / "latest.json")
     args = parser.parse_args()
-    chosen = [m for m in MODULES if not args.only or m in args.only.split(",")]
+    asked = [name for name in args.only.split(",") if name]
+    unknown = [name for name in asked if name not in MODULES]
+    if unknown:  # before anything runs: a typo must not overwrite the results file with an empty run
+        parser.error(f"unknown benchmark {unknown[0]!r}; choose from {', '.join(MODULES)}")
+    chosen = [m for m in MODULES if not asked or m in asked]
     env = {**os.environ, "SDL_VIDEODRIVER": "dummy", "SDL_AUDIODRIVER": "dummy", "PYGAME_HIDE_SUPPORT_PROMPT": "1",
            "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}  # fmt: skip
     summary: dict = {"command": " ".join(["python -m benchmarks", *sys.argv[1:]]), "quick": args.quick,
