@@ -1,7 +1,8 @@
 """The strict log reader: bytes to a :class:`Log`, every fault a one-line ``LogError("PATH:LINE: message")``.
 
 A torn (cut-off, unparsable) last line is dropped and reported as ``torn``; anything else wrong — bad UTF-8, bad
-JSON, a duplicate key, a number that is not finite, a missing or extra field, a record out of order — is an error.
+JSON, a duplicate key, a number that is not finite (or an integer beyond the range of a float, which no reader of
+a log could do arithmetic with), a missing or extra field, a record out of order — is an error.
 Canonical lines, which is every line crmsim writes, take a fast path (msgspec, plus a key count that proves there
 were no duplicate keys); any other line is parsed by the standard library with the checks done as it parses, so
 both paths accept and refuse exactly the same lines.
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -29,6 +31,16 @@ def _finite_float(text: str) -> float:
     return value
 
 
+def _sized_int(text: str) -> int:
+    """Parse a JSON integer, refusing one beyond the range of a float (about 1.8e308)."""
+    value = int(text)
+    try:
+        float(value)
+    except OverflowError:
+        raise ValueError(f"number {text:.40}… is too large") from None
+    return value
+
+
 def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     obj = dict(pairs)
     if len(obj) != len(pairs):
@@ -40,7 +52,8 @@ def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _decoder() -> json.JSONDecoder:
     """The JSON decoder of log lines: numbers must be finite, keys unique (make one per read, not per line)."""
-    return json.JSONDecoder(parse_constant=_finite_float, parse_float=_finite_float, object_pairs_hook=_unique_keys)
+    return json.JSONDecoder(parse_constant=_finite_float, parse_float=_finite_float, parse_int=_sized_int,
+                            object_pairs_hook=_unique_keys)  # fmt: skip
 
 
 def _load_line(raw: bytes, where: str, decoder: json.JSONDecoder | None = None) -> Any:
@@ -98,6 +111,8 @@ def _session_fault(header: Mapping[str, Any]) -> str | None:
 
 
 _FIELD_COUNT = len(FIELDS)
+#: A run of digits as long as the shortest integer beyond a float's range: a line with one takes the strict path.
+_LONG_DIGITS = re.compile(rb"[0-9]{309}")
 #: The fast path's decoder (msgspec's C JSON parser, about four times the standard library's speed).
 _FAST = msgspec.json.Decoder()
 
@@ -114,12 +129,15 @@ def _keys_in(value: Any) -> int:
 def _fast_record(raw: bytes) -> Record | None:
     """The record on a line by the fast path, or None when the line must take the strict one (not an error).
 
-    msgspec refuses what the strict path refuses (bad UTF-8, NaN, infinite numbers, lone surrogates) and reads
-    integers of any size exactly, but it silently collapses duplicate keys. Every key is followed by its own colon
+    msgspec refuses what the strict path refuses (bad UTF-8, NaN, infinite numbers, lone surrogates) but reads
+    integers of any size, so a line long enough to hold one beyond a float's range goes the strict path; and it
+    silently collapses duplicate keys. Every key is followed by its own colon
     and any other colon is inside a string, so a line holds at least as many colons as keys; when it holds exactly
     as many as the keys parsed, no key was collapsed. A line this cannot prove (a colon in a text, say) goes the
     strict path, which gives the error if there is one.
     """
+    if len(raw) > 309 and _LONG_DIGITS.search(raw):
+        return None
     try:
         obj = _FAST.decode(raw)
     except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):

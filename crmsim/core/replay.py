@@ -39,17 +39,20 @@ def session_for(log: Log, loaded: LoadedScenario) -> Session:
         raise ReplayError(f"{log.path}:1: the header does not fit its scenario: {exc}") from None
 
 
-def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, list[Issued]]]:
-    """Commands grouped as the steps that applied them: by tick, split after each pause."""
+def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, int, list[Issued]]]:
+    """Commands grouped as the steps that applied them, by tick and split after each pause: (tick, the log line of
+    the batch's first command, the commands)."""
     batch: list[Issued] = []
-    tick = None
+    tick, line = None, 0
     for i, record in enumerate(records):
         if record.kind != "CommandIssued":
             continue
         if tick is not None and record.tick != tick and batch:
-            yield tick, batch
+            yield tick, line, batch
             batch = []
         tick = record.tick
+        if not batch:
+            line = record.seq + 2
         try:
             issued = Issued.from_data(dict(record.data))
         except (ValueError, KeyError, TypeError) as exc:  # pydantic's ValidationError is a ValueError
@@ -57,10 +60,10 @@ def _batches(records: tuple[Record, ...]) -> Iterator[tuple[int, list[Issued]]]:
                               f"{' '.join(str(exc).split())[:200]}") from None
         batch.append(issued)
         if issued.command.do == "pause" and i + 1 < len(records) and records[i + 1].kind == "Paused":
-            yield tick, batch  # a pause that took effect: what follows was applied by the next step
+            yield tick, line, batch  # a pause that took effect: what follows was applied by the next step
             batch = []
     if batch and tick is not None:
-        yield tick, batch
+        yield tick, line, batch
 
 
 def drive(session: Session, log: Log, until: Callable[[Session], bool]) -> None:
@@ -69,10 +72,14 @@ def drive(session: Session, log: Log, until: Callable[[Session], bool]) -> None:
     while not session.ended and not until(session):
         upcoming = session.tick if session.paused else session.tick + 1
         if pending and pending[0][0] == upcoming:
-            for issued in pending.pop(0)[1]:
+            for issued in pending.pop(0)[2]:
                 session.submit(issued)
         elif session.paused and not pending:
             break
+        elif session.paused:  # time stands still while paused: a command logged at another tick cannot come
+            tick, line, _ = pending[0]
+            raise ReplayError(f"line {line}: a command at tick {tick} while the session was paused at tick "
+                              f"{session.tick}; a session cannot have logged that")  # fmt: skip
         session.step()
 
 

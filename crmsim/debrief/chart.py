@@ -28,6 +28,9 @@ COLOURS = {"hr": "#1b7a3a", "bp": "#c0282d", "spo2": "#1560a8", "etco2": "#9a6b0
 PHASE_FILLS = ("#eef2f7", "#f8f9fb")
 #: At most this many points per trace (longer sessions are thinned evenly).
 MAX_POINTS = 1200
+#: The highest the HR·BP and EtCO2 scales go: far beyond any patient, so only a damaged or tampered log reaches
+#: them; its values are drawn at the top edge instead of stretching the scale to any number.
+PRESSURE_CAP, ETCO2_CAP = 1000.0, 200.0
 
 
 def _f(x: float) -> str:
@@ -49,7 +52,7 @@ class _Frame:
         self.height = y
 
     def x(self, t: float) -> float:
-        return LEFT + (WIDTH - LEFT - RIGHT) * min(max(t, 0.0), self.end_t) / self.end_t
+        return LEFT + (WIDTH - LEFT - RIGHT) * (min(max(t, 0.0), self.end_t) / self.end_t)
 
     def y(self, lane: str, value: float, low: float, high: float) -> float:
         top, height = self.top[lane]
@@ -57,11 +60,24 @@ class _Frame:
         return top + height - fraction * height
 
 
-def _tick_step(end_t: float) -> float:
-    for step in (30, 60, 120, 300, 600, 900, 1800, 3600):
-        if end_t / step <= 12:
-            return float(step)
-    return 7200.0
+def tick_step(extent: float, steps: Sequence[float], most: int) -> float:
+    """The first of ``steps`` that marks ``extent`` with at most ``most`` ticks; past the last, it doubles.
+
+    However large ``extent`` (a tampered log can hold any finite number), the axis gets at most ``most`` ticks.
+    """
+    step = float(steps[0])
+    for step in map(float, steps):
+        if extent / step <= most:
+            return step
+    while extent / step > most:
+        step *= 2
+    return step
+
+
+def ticks(high: float, steps: Sequence[float], most: int) -> list[float]:
+    """Ticks from 0 to ``high`` at the step :func:`tick_step` picks."""
+    step = tick_step(high, steps, most)
+    return [i * step for i in range(int(high / step + 1e-9) + 1)]
 
 
 def _thin(points: Sequence[tuple[float, float]]) -> Sequence[tuple[float, float]]:
@@ -162,14 +178,11 @@ def _alarms(frame: _Frame, debrief: Debrief) -> list[str]:
 
 def _time_axis(frame: _Frame) -> list[str]:
     top, _ = frame.top["axis"]
-    step = _tick_step(frame.end_t)
     out = []
-    t = 0.0
-    while t <= frame.end_t + 1e-9:
+    for t in ticks(frame.end_t, (30, 60, 120, 300, 600, 900, 1800, 3600, 7200), 12):
         x = frame.x(t)
         out.append(f'<line x1="{_f(x)}" y1="{_f(top)}" x2="{_f(x)}" y2="{_f(top + 5)}" stroke="{COLOURS["muted"]}"/>')
         out.append(f'<text x="{_f(x)}" y="{_f(top + 16)}" text-anchor="middle" class="tick">{clock(t)}</text>')
-        t += step
     return out
 
 
@@ -179,18 +192,18 @@ def vitals_chart(debrief: Debrief) -> str:
     v = debrief.vitals
     hr, sbp, dbp = _thin(v.series("hr")), _thin(v.series("sbp")), _thin(v.series("dbp"))
     spo2, etco2 = _thin(v.series("spo2")), _thin(v.series("etco2"))
-    high_p = max(200.0, math.ceil(max((x for _, x in (*hr, *sbp)), default=0) / 50) * 50)
+    high_p = max(200.0, math.ceil(min(max((x for _, x in (*hr, *sbp)), default=0), PRESSURE_CAP) / 50) * 50)
     low_s = 50.0 if min((x for _, x in spo2), default=100) >= 50 else 0.0
-    high_e = max(60.0, math.ceil(max((x for _, x in etco2), default=0) / 20) * 20)
+    high_e = max(60.0, math.ceil(min(max((x for _, x in etco2), default=0), ETCO2_CAP) / 20) * 20)
     parts = [f'<svg viewBox="0 0 {WIDTH} {_f(frame.height)}" class="chart" '
              'role="img" aria-labelledby="chart-title">',
              '<title id="chart-title">Vital signs, phases, key moments, actions and alarms over the session</title>',
              '<style>.tick{font:10px sans-serif;fill:#5b6573}.unit{font:bold 10px sans-serif;fill:#222}'
              '.phase{font:10px sans-serif;fill:#222}.num{font:bold 10px sans-serif;fill:#fff}</style>']  # fmt: skip
     parts += _phases(frame, debrief)
-    parts += _axis_labels(frame, "pressure", 0, high_p, range(0, int(high_p) + 1, 50), "HR · BP")
+    parts += _axis_labels(frame, "pressure", 0, high_p, ticks(high_p, (50,), 8), "HR · BP")
     parts += _axis_labels(frame, "spo2", low_s, 100, (low_s, 90, 100) if low_s else (0, 50, 100), "SpO2 %")
-    parts += _axis_labels(frame, "etco2", 0, high_e, range(0, int(high_e) + 1, 20), "EtCO2")
+    parts += _axis_labels(frame, "etco2", 0, high_e, ticks(high_e, (20,), 8), "EtCO2")
     if sbp and dbp:
         upper = " ".join(f"{_f(frame.x(t))},{_f(frame.y('pressure', x, 0, high_p))}" for t, x in sbp)
         lower = " ".join(f"{_f(frame.x(t))},{_f(frame.y('pressure', x, 0, high_p))}" for t, x in reversed(dbp))

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 
+from crmsim.debrief.chart import ticks
 from crmsim.debrief.describe import span
 from crmsim.debrief.model import Debrief, MarkerOutcome, StepOutcome
 
@@ -230,7 +231,7 @@ def _step_boxes(part: ScenarioCohort) -> str:
     width = _W - _LEFT - _RIGHT
 
     def x(v: float) -> float:
-        return _LEFT + width * v / longest
+        return _LEFT + width * (v / longest)
 
     for i, s in enumerate(part.steps):
         y = 8 + i * row
@@ -250,11 +251,8 @@ def _step_boxes(part: ScenarioCohort) -> str:
         note = f"{s.not_done} not done" if s.not_done else ""
         body.append(f'<text x="{_W - _RIGHT + 6}" y="{_f(mid + 4)}" class="t">{note}</text>')
     axis_y = 10 + row * len(part.steps)
-    step = next((v for v in (30, 60, 120, 300, 600, 1200) if longest / v <= 8), 1800)
-    t = 0.0
-    while t <= longest + 1e-9:
+    for t in ticks(longest, (30, 60, 120, 300, 600, 1200, 1800), 8):
         body.append(f'<text x="{_f(x(t))}" y="{_f(axis_y + 10)}" text-anchor="middle" class="t">{span(t)}</text>')
-        t += step
     return _svg(axis_y + 16, body, "Time to each expected step, from its cue, across sessions")
 
 

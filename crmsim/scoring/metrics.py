@@ -84,7 +84,7 @@ def sbar(tl: Timeline, who: str | None = None) -> Measure:
     calls = _mine(tl.team("HelpCalled"), who)
     if not calls:
         return unobserved("sbar", "no call for help to judge")
-    parts = int(calls[0].data.get("sbar_parts", 0))
+    parts = min(max(int(calls[0].data.get("sbar_parts", 0)), 0), 4)  # a damaged log may hold any count
     return Measure("sbar", float(parts), parts / 4, (calls[0].seq,), f"the call for help gave {parts} of 4 SBAR parts")
 
 

@@ -30,10 +30,14 @@ def _strict(line: str) -> Record | None:
             raise ValueError("not finite")
         return value
 
+    def sized(text: str) -> int:
+        float(int(text))  # OverflowError (an ArithmeticError) beyond a float's range
+        return int(text)
+
     try:
-        obj = json.loads(line, object_pairs_hook=unique, parse_float=finite, parse_constant=finite)
+        obj = json.loads(line, object_pairs_hook=unique, parse_float=finite, parse_constant=finite, parse_int=sized)
         return Record.from_obj(obj, "x")
-    except (ValueError, LogError, RecursionError):
+    except (ValueError, LogError, RecursionError, OverflowError):
         return None
 
 
@@ -68,7 +72,21 @@ def test_a_colon_inside_text_still_reads() -> None:
     assert record is not None and record.data == data
 
 
+@pytest.mark.parametrize("number", ["9" * 309, "-" + "1" * 320, "2" * 4000])
+@pytest.mark.parametrize("where", ["data", "t", "seq"])
+def test_an_integer_beyond_a_float_is_refused(number: str, where: str) -> None:
+    """An integer beyond the range of a float (which nothing reading a log could compute with) is an error with
+    the line's number, in the data or a record's own fields, on either path."""
+    fields = {"data": '{"hr":1}', "t": "0.0", "seq": "0"}
+    fields[where] = '{"hr":%s}' % number if where == "data" else number
+    line = '{"data":%s,"kind":"VitalsSampled","seq":%s,"source":"s","t":%s,"tick":0}' % (
+        fields["data"], fields["seq"], fields["t"])
+    with pytest.raises(LogError, match=r"^t\.jsonl:2: bad JSON: "):
+        parse_log(f"{HEADER}\n{line}\n", "t.jsonl")
+
+
 JSON_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+                         st.integers(-(10**320), 10**320),
                          st.floats(allow_nan=False, allow_infinity=False), st.text(max_size=12))
 JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
     st.lists(inner, max_size=3), st.dictionaries(st.text(max_size=4), inner, max_size=3)), max_leaves=12)
@@ -77,7 +95,8 @@ JSON_VALUES = st.recursive(JSON_SCALARS, lambda inner: st.one_of(
 @settings(max_examples=400, deadline=None)
 @given(data=st.dictionaries(st.text(max_size=5), JSON_VALUES, max_size=5), source=st.text(min_size=1, max_size=6),
        t=st.floats(0, 1e6), cut=st.integers(0, 400), insert=st.sampled_from(['"a":1,', ' ', ':', '"', '{', 'NaN,',
-                                                                                 '1e999', '\\u0000', '"data":{},']))
+                                                                                 '1e999', '\\u0000', '"data":{},',
+                                                                                 '"b":' + "9" * 320 + ',']))
 def test_fast_and_strict_paths_agree(data: dict[str, Any], source: str, t: float, cut: int, insert: str) -> None:
     """Any record line, and that line with something spliced in, reads to what the strict parse makes of it: the
     same record, or an error where the strict parse refuses it."""

@@ -42,6 +42,8 @@ def real_logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
 
 JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False),
                         st.text(max_size=12), st.just([]), st.just({}), st.just("Infinity"))  # fmt: skip
+#: Numbers put into a log as JSON text: not finite, too long to parse, beyond a float, or absurd but readable.
+NUMBERS = ("1e999", "-1e400", "NaN", "9" * 400 + ".5", "1" * 5000, "7" * 400, "1e9", "1.7976931348623157e308")
 
 
 @st.composite
@@ -82,11 +84,11 @@ def mutated_log(draw: st.DrawFn, logs: dict[str, bytes]) -> bytes:
             if kind == "value":
                 target[key] = draw(JSON_VALUES)
             elif kind == "number":
-                target[key] = draw(st.sampled_from(("1e999", "-1e400", "NaN", "9" * 400 + ".5", "1" * 5000)))
+                target[key] = draw(st.sampled_from(NUMBERS))
             else:
                 target[key] = json.loads("[" * 500 + "]" * 500) if draw(st.booleans()) else "deep"
         text = json.dumps(obj)
-        for token in ("1e999", "-1e400", "NaN", "9" * 400 + ".5", "1" * 5000):
+        for token in NUMBERS:
             text = text.replace(f'"{token}"', token)
         if kind == "nesting" and draw(st.booleans()):
             text = text[:-1] + ', "x": ' + "[" * 100_000 + "]" * 100_000 + "}"
@@ -237,3 +239,68 @@ def test_replay_refuses_a_command_it_cannot_re_run(real_logs: dict[str, bytes], 
     result = crmsim("replay", path, "--verify")
     assert_clean_exit(result, (1,))
     assert f"line {at + 1}: a command that cannot be re-run" in result.stderr
+
+
+def _with(data: bytes, kind: str, changes: dict[str, object], last: bool = False) -> bytes:
+    """``data`` with the first (or last) record of ``kind`` changed: payload fields, or ``t`` for the record's time."""
+    lines = data.split(b"\n")
+    found = [i for i, line in enumerate(lines) if f'"kind":"{kind}"'.encode() in line]
+    at = found[-1] if last else found[0]
+    record = json.loads(lines[at])
+    for key, value in changes.items():
+        (record if key == "t" else record["data"])[key] = value
+    lines[at] = json.dumps(record).encode()
+    return b"\n".join(lines)
+
+
+@pytest.mark.parametrize("kind, changes, last", [
+    ("VitalsSampled", {"hr": 1e9}, False),
+    ("VitalsSampled", {"sbp": 2**70, "etco2": 1.7976931348623157e308}, True),
+    ("SessionEnded", {"t": 1e300}, False),
+    ("HelpCalled", {"sbar_parts": 2**70}, False),
+])  # fmt: skip
+def test_absurd_numbers_in_a_log_give_a_report_of_the_usual_size(real_logs: dict[str, bytes], tmp_path: Path,
+                                                                  kind: str, changes: dict, last: bool) -> None:  # fmt: skip
+    """Regression (the dedicated fuzz run ran out of memory): the chart drew a grid line every 50 mmHg up to the
+    highest value in the log and a time tick every step to its end, so a damaged HR of 1e9 or an end time of 1e300
+    built millions of lines; an SBAR count beyond 4 rated past the top of the scale. The scales now stop at a cap
+    and the axes at a dozen ticks: the report is written at about its usual size."""
+    data = real_logs["anaphylaxis-ga:reference"]
+    sizes = []
+    for name, content in (("plain", data), ("absurd", _with(data, kind, changes, last))):
+        (tmp_path / name).mkdir()
+        path = tmp_path / name / "log.jsonl"
+        path.write_bytes(content)
+        result = crmsim("debrief", path, "-o", tmp_path / name / "report.html")
+        assert_clean_exit(result, (0,))
+        assert crmsim("score", path, "--format", "json").exit_code == 0
+        sizes.append((tmp_path / name / "report.html").stat().st_size)
+    assert sizes[1] < sizes[0] * 1.2, sizes
+
+
+def test_replay_refuses_a_command_logged_at_a_later_tick_while_paused(tmp_path: Path) -> None:
+    """Regression: a log whose session paused and whose next command came at a later tick (time stands still while
+    paused, so a real session cannot log that) made `replay --verify` step the paused session for ever; it is now
+    refused in one line naming the log's line, exit 1."""
+    from crmsim.core.session import Issued, Session
+    from crmsim.schema import commands as c
+    from crmsim.schema.load import load_scenario
+
+    path = tmp_path / "log.jsonl"
+    with LogWriter.open(path) as writer:
+        session = Session(load_scenario(SCENARIOS / "vf-arrest.yaml"), 2, log=writer)
+        for command in (None, c.Pause(do="pause"), None, c.Resume(do="resume"), None, c.EndSession(do="end")):
+            if command is not None:
+                session.submit(Issued("facilitator", command))
+            session.step()
+    lines, shifted = path.read_bytes().split(b"\n"), False
+    for i, line in enumerate(lines):
+        shifted = shifted or b'"resume"' in line
+        if shifted and line:
+            record = json.loads(line)
+            record["tick"] += 3
+            lines[i] = json.dumps(record).encode()
+    path.write_bytes(b"\n".join(lines))
+    result = crmsim("replay", path, "--verify")
+    assert_clean_exit(result, (1,))
+    assert "while the session was paused" in result.stderr and len(result.stderr.strip().splitlines()) == 1
