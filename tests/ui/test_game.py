@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from pathlib import Path
 
@@ -93,6 +94,34 @@ def test_a_team_plays_the_scenario_with_taps_and_the_log_shows_it(app: App) -> N
     loop = [r.kind for r in play.session.records if r.data.get("order") == order.data["order"] and r.kind.startswith("Order")]
     assert loop == ["OrderGiven", "OrderAcknowledged", "OrderDone"]
     assert "CommandRejected" not in kinds
+
+
+def _panel_strip(app: App) -> np.ndarray:
+    """The pixels of the lower part of the play screen, which the role panels fill."""
+    w, h = app.size
+    return pygame.surfarray.array3d(app.screen)[:, int(h * 0.62):].copy()
+
+
+def test_the_panels_show_what_a_fresh_paint_shows_at_every_step(app: App) -> None:
+    """A role panel whose content has not changed is shown from its last image: at each step of play (menus
+    opened, focus moved, busy with an action, an order card waiting, time passing) the screen is exactly what
+    painting every panel afresh gives."""
+    play = start_play(app)
+    steps = [lambda: tap(app, "Talk"), lambda: tap(app, "Diagnosis"), lambda: tap(app, "Act"),
+             lambda: tap_paged(app, "→ Crystalloid bolus 500 ml"),
+             lambda: tap(app, "Order Operating department practitioner"),
+             lambda: pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_2, mod=0, unicode="",
+                                                          scancode=0)),
+             lambda: pygame.event.post(pygame.event.Event(pygame.KEYDOWN, key=pygame.K_TAB, mod=0, unicode="",
+                                                          scancode=0)),
+             lambda: wait(app, 0.5), lambda: tap(app, "Read back"), lambda: wait(app, 3)]  # fmt: skip
+    for step in steps:
+        step()
+        app.frame(0.0, pygame.event.get())
+        shown = _panel_strip(app)
+        play.panels = {role: dataclasses.replace(panel) for role, panel in play.panels.items()}  # same menus, no image
+        app.frame(0.0, [])
+        assert np.array_equal(shown, _panel_strip(app))
 
 
 def test_facilitator_console_pauses_annotates_and_ends(app: App) -> None:

@@ -16,6 +16,27 @@ from crmsim.ui.choices import Choice, PanelContext, card_choices, choices
 from crmsim.ui.widgets.draw import Button, Painter, clock_text, grid
 
 Submit = Callable[[str, dict[str, Any]], None]
+#: One thing a panel paints, as plain data: ("panel", rect, colour, edge, width), ("bar", rect) or
+#: ("text", text, pos, size, colour, face, width).
+Mark = tuple[Any, ...]
+
+
+def _text(p: Painter, marks: list[Mark], text: str, pos: tuple[int, int], *, size: str = "body",
+          colour: str = "text", face: str = "regular", width: int | None = None) -> pygame.Rect:  # fmt: skip
+    """Mark ``text`` to be painted at ``pos``; returns where it will be (its image is rendered once and kept)."""
+    marks.append(("text", text, tuple(pos), size, colour, face, width))
+    return p.image(text, size=size, colour=colour, face=face, width=width).get_rect(topleft=pos)
+
+
+def _paint(p: Painter, mark: Mark) -> None:
+    """Paint one mark."""
+    if mark[0] == "panel":
+        p.panel(pygame.Rect(mark[1]), colour=mark[2], edge=mark[3], width=mark[4])
+    elif mark[0] == "bar":
+        pygame.draw.rect(p.surface, p.theme.colour("button"), pygame.Rect(mark[1]))
+    else:
+        _, text, pos, size, colour, face, width = mark
+        p.text(text, pos, size=size, colour=colour, face=face, width=width)
 
 
 @dataclass
@@ -27,6 +48,8 @@ class RolePanel:
     page: int = 0
     focus: int = 0
     buttons: list[Button] = field(default_factory=list)
+    _key: object = field(default=None, init=False, repr=False, compare=False)
+    _image: pygame.Surface | None = field(default=None, init=False, repr=False, compare=False)
 
     def go(self, path: tuple[str, ...]) -> None:
         """Open a menu (the root is the action list, ``("talk",)`` the communication list)."""
@@ -58,33 +81,58 @@ class RolePanel:
             self.buttons[min(self.focus, len(self.buttons) - 1)].action()
 
     def draw(self, p: Painter, rect: pygame.Rect, ctx: PanelContext, submit: Submit, active: bool) -> list[Button]:
-        """Draw the panel into ``rect``; returns its buttons (also kept for focus)."""
+        """Draw the panel into ``rect``; returns its buttons (also kept for focus).
+
+        The panel is laid out every frame (its buttons are what can be pressed), but painted only when what it shows
+        has changed: otherwise last frame's image of it is blitted, which is most frames.
+        """
+        marks: list[Mark] = []
+        buttons = self._layout(p, rect, ctx, submit, active, marks)
+        focus = self.focus if active else -1
+        key = (tuple(rect), id(p.theme), id(p.fonts), p.height, focus, tuple(marks),
+               tuple((b.label, tuple(b.rect), b.style, b.enabled) for b in buttons))  # fmt: skip
+        if key == self._key and self._image is not None:
+            p.surface.blit(self._image, rect)
+        else:
+            for mark in marks:
+                _paint(p, mark)
+            for i, button in enumerate(buttons):
+                p.button(button, focused=i == focus)
+            clipped = rect.clip(p.surface.get_rect())
+            self._image = p.surface.subsurface(clipped).copy() if clipped == rect else None
+            self._key = key
+        self.buttons = buttons
+        return buttons
+
+    def _layout(self, p: Painter, rect: pygame.Rect, ctx: PanelContext, submit: Submit, active: bool,
+                marks: list[Mark]) -> list[Button]:  # fmt: skip
+        """Lay the panel out: what to paint goes to ``marks``, the buttons are returned."""
         pad = p.px("padding")
         me = next(r for r in ctx.view.roles if r.id == self.role)
-        p.panel(rect, edge="accent" if active else "panel_edge", width=3 if active else 1)
+        marks.append(("panel", tuple(rect), "panel", "accent" if active else "panel_edge", 3 if active else 1))
         inner = rect.inflate(-2 * pad, -2 * pad)
         who = f" — {me.participant}" if me.participant else ""
-        y = p.text(p.fit(f"{me.name}{who}", inner.width, size="body", face="bold"), inner.topleft, face="bold").bottom
+        y = _text(p, marks, p.fit(f"{me.name}{who}", inner.width, size="body", face="bold"), inner.topleft,
+                  face="bold").bottom  # fmt: skip
         buttons: list[Button] = []
         if not me.present:
             status = f"arriving in {clock_text(me.arriving_in)}" if me.arriving_in is not None else "not in the room — call for help"
-            p.text(status, (inner.x, y + pad), colour="warning", width=inner.width)
-            self.buttons = buttons
+            _text(p, marks, status, (inner.x, y + pad), colour="warning", width=inner.width)
             return buttons
         if me.busy_with:
             bar = pygame.Rect(inner.x, y + pad // 2, inner.width, max(4, pad))
-            pygame.draw.rect(p.surface, p.theme.colour("button"), bar)
-            p.text(p.fit(f"busy: {ctx.action_name(me.busy_with)} ({me.busy_for:.0f} s)", inner.width, size="small"),
-                   (inner.x, bar.bottom + 2), size="small", colour="warning")  # fmt: skip
+            marks.append(("bar", tuple(bar)))
+            _text(p, marks, p.fit(f"busy: {ctx.action_name(me.busy_with)} ({me.busy_for:.0f} s)", inner.width, size="small"),
+                  (inner.x, bar.bottom + 2), size="small", colour="warning")  # fmt: skip
             y = bar.bottom + p.px("small") + pad
         else:
             y += pad
         row = p.px("button") * 2 + pad
         for title, card_buttons in card_choices(ctx)[:2]:
             card = pygame.Rect(inner.x, y, inner.width, p.px("small") * 2 + row + pad * 2)
-            p.panel(card, colour="card", edge="card_edge")
-            p.text(p.fit(title, inner.width - 2 * pad, size="small", face="bold"), (card.x + pad, card.y + pad), size="small",
-                   face="bold")  # fmt: skip
+            marks.append(("panel", tuple(card), "card", "card_edge", 2))
+            _text(p, marks, p.fit(title, inner.width - 2 * pad, size="small", face="bold"), (card.x + pad, card.y + pad),
+                  size="small", face="bold")  # fmt: skip
             cells = grid(pygame.Rect(card.x + pad, card.y + pad + p.px("small") * 2, card.width - 2 * pad, row),
                          len(card_buttons), max(1, len(card_buttons)), row, pad)  # fmt: skip
             for choice, cell in zip(card_buttons, cells, strict=True):
@@ -111,9 +159,6 @@ class RolePanel:
             nav = grid(pygame.Rect(inner.x, inner.bottom - row, inner.width, row), 2, 2, row, pad)
             buttons.append(Button(f"◀ {self.page + 1}/{pages}", nav[0], lambda: self._turn(-1, pages)))
             buttons.append(Button("▶", nav[1], lambda: self._turn(1, pages)))
-        for i, button in enumerate(buttons):
-            p.button(button, focused=active and i == self.focus)
-        self.buttons = buttons
         return buttons
 
     def _turn(self, by: int, pages: int) -> None:
