@@ -20,24 +20,36 @@ from hypothesis import strategies as st
 from crmsim.core.log import Log, LogError, LogWriter, read_log
 
 
-def _play(folder: Path, scenario_id: str, team: str) -> Path:
+def _play(folder: Path, scenario_id: str, team: str, pause_at: int | None = None) -> Path:
+    """A bundled scenario played by one of its scripted teams into a log; with ``pause_at``, the facilitator also
+    pauses at that tick, annotates while paused and resumes."""
     from crmsim.core.headless import ScriptRunner
-    from crmsim.core.session import Session
+    from crmsim.core.session import Issued, Session
+    from crmsim.schema import commands as c
     from crmsim.schema.load import load_scenario
 
     loaded = load_scenario(SCENARIOS / f"{scenario_id}.yaml")
-    path = folder / f"{scenario_id}-{team}" / "log.jsonl"
+    path = folder / f"{scenario_id}-{team}-{pause_at}" / "log.jsonl"
     session = Session(loaded, 3, log=LogWriter.open(path))
-    ScriptRunner(loaded.scripts[team]).run(session)
+    feeder = ScriptRunner(loaded.scripts[team]).feeder()
+    while not session.ended:
+        feeder.feed(session)
+        if session.tick == pause_at:
+            for command in (c.Pause(do="pause"), c.Annotate(do="annotate", tag="a"), c.Resume(do="resume")):
+                session.submit(Issued("facilitator", command))
+                session.step()
+        session.step()
     session.close_log()
     return path
 
 
 @pytest.fixture(scope="module")
 def real_logs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+    """Real logs to mutate: two teams in two scenarios, one of them paused and resumed by the facilitator."""
     folder = tmp_path_factory.mktemp("logs")
-    return {name: _play(folder, *name.split(":")).read_bytes()
-            for name in ("anaphylaxis-ga:reference", "vf-arrest:novice")}  # fmt: skip
+    return {"anaphylaxis-ga:reference": _play(folder, "anaphylaxis-ga", "reference").read_bytes(),
+            "vf-arrest:novice": _play(folder, "vf-arrest", "novice").read_bytes(),
+            "vf-arrest:novice:paused": _play(folder, "vf-arrest", "novice", pause_at=600).read_bytes()}
 
 
 JSON_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=False),
