@@ -185,12 +185,18 @@ class Timeline:
             found = self._team_of_kinds[kinds] = tuple([e for e in self.of(*kinds) if e.source in self.participants])
         return found
 
+    @cached_property
+    def _starts(self) -> dict[str | None, float]:
+        """Answers of ``start_for`` so far."""
+        return {None: self.onset_t}
+
     def start_for(self, who: str | None) -> float:
         """When the crisis began for ``who``: the onset, or their arrival if they came later (the team: the onset)."""
-        if who is None:
-            return self.onset_t
-        arrived = next((e.t for e in self.of("RoleArrived") if e.data.get("participant") == who), 0.0)
-        return max(self.onset_t, arrived)
+        found = self._starts.get(who)
+        if found is None:
+            arrived = next((e.t for e in self.of("RoleArrived") if e.data.get("participant") == who), 0.0)
+            found = self._starts[who] = max(self.onset_t, arrived)
+        return found
 
     def leader_from(self, leader_roles: frozenset[str]) -> float:
         """When a leader was first there to lead: the onset, or a leader's arrival if none was there at the start."""
