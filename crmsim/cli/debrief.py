@@ -50,12 +50,13 @@ def read_session_log(path: Path) -> Log:
 def scenario_of(log: Log, override: Path | None = None, cache: ScenarioCache | None = None) -> LoadedScenario:
     """The log's scenario, checked against its header (``SkippedSession`` if missing, changed or broken); with a
     ``cache``, each scenario file is loaded once for many logs."""
+    from crmsim.core.log import LogError
     from crmsim.schema.problems import ProblemsError
     from crmsim.scoring.source import ScoringError, scenario_for_log
 
     try:
         return scenario_for_log(log, override, cache)
-    except ScoringError as exc:
+    except (ScoringError, LogError) as exc:
         raise SkippedSession(str(exc)) from None
     except ProblemsError as exc:
         raise SkippedSession(f"{log.path}: its scenario has problems ({exc.problems[0].format().splitlines()[0]}); "

@@ -85,7 +85,8 @@ def sessions(scenario_id: str | None, fmt: str, include_names: bool) -> None:
         return
     click.echo(f"{'id':<12}  {'started':<25}  {'scenario':<28}  {'outcome':<12}  {'duration':>8}  team")
     for s in found:
-        duration = "" if s.duration_s is None else f"{s.duration_s:.0f} s"
+        seconds = s.duration_s
+        duration = "" if seconds is None else f"{seconds:.0f} s" if seconds < 1e7 else f"{seconds:.1e} s"  # damaged
         scenario = f"{s.scenario_id} {s.scenario_version}"
         click.echo(f"{s.id:<12}  {s.started_at:<25}  {scenario:<28}  {s.outcome or 'unfinished':<12}  "
                    f"{duration:>8}  {_team_text(s, include_names)}")  # fmt: skip

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from crmsim import __version__
-from crmsim.core.log import Log
+from crmsim.core.log import Log, LogError
 from crmsim.schema.frameworks import FRAMEWORK_IDS
 from crmsim.schema.load import LoadedScenario
 from crmsim.schema.problems import ProblemsError
@@ -29,7 +29,7 @@ def load_scenario_of(log: Log, override: Path | None = None) -> LoadedScenario |
     """The scenario the log was made with, or ``None`` if it is missing, changed or broken."""
     try:
         return scenario_for_log(log, override)
-    except (ScoringError, ProblemsError, OSError):
+    except (ScoringError, LogError, ProblemsError, OSError):
         return None
 
 

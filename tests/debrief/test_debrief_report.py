@@ -10,6 +10,8 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 from debrief_logs import Run
 
@@ -126,3 +128,15 @@ def test_cli_bad_input_is_one_line(novice: Run, tmp_path: Path, args: tuple[str,
     assert result.exit_code == code, result.output
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("crmsim: ") and words in lines[0], result.stderr
+
+
+@given(extent=st.floats(min_value=0.0, max_value=1.7976931348623157e308), most=st.integers(1, 20))
+def test_an_axis_has_at_most_its_ticks_however_long(extent: float, most: int) -> None:
+    """An axis from 0 to any finite extent (a tampered log can hold any number) gets evenly spaced ticks that
+    start at 0, stay within the extent and number at most ``most`` + 1 — never one per step of a huge range."""
+    from crmsim.debrief.chart import ticks
+
+    found = ticks(extent, (30, 60, 120), most)
+    assert found[0] == 0 and len(found) <= most + 1 and found[-1] <= extent * (1 + 1e-9) + 1e-9
+    steps = [b - a for a, b in zip(found, found[1:])]
+    assert all(abs(step - steps[0]) <= 1e-9 * steps[0] for step in steps)

@@ -268,15 +268,13 @@ def _with(data: bytes, kind: str, changes: dict[str, object], last: bool = False
 @pytest.mark.parametrize("kind, changes, last", [
     ("VitalsSampled", {"hr": 1e9}, False),
     ("VitalsSampled", {"sbp": 2**70, "etco2": 1.7976931348623157e308}, True),
-    ("SessionEnded", {"t": 1e300}, False),
     ("HelpCalled", {"sbar_parts": 2**70}, False),
 ])  # fmt: skip
 def test_absurd_numbers_in_a_log_give_a_report_of_the_usual_size(real_logs: dict[str, bytes], tmp_path: Path,
                                                                   kind: str, changes: dict, last: bool) -> None:  # fmt: skip
     """Regression (the dedicated fuzz run ran out of memory): the chart drew a grid line every 50 mmHg up to the
-    highest value in the log and a time tick every step to its end, so a damaged HR of 1e9 or an end time of 1e300
-    built millions of lines; an SBAR count beyond 4 rated past the top of the scale. The scales now stop at a cap
-    and the axes at a dozen ticks: the report is written at about its usual size."""
+    highest value in the log, so a damaged HR of 1e9 built millions of lines; an SBAR count beyond 4 rated past the
+    top of the scale. The scales now stop at a cap: the report is written at about its usual size."""
     data = real_logs["anaphylaxis-ga:reference"]
     sizes = []
     for name, content in (("plain", data), ("absurd", _with(data, kind, changes, last))):
@@ -288,6 +286,24 @@ def test_absurd_numbers_in_a_log_give_a_report_of_the_usual_size(real_logs: dict
         assert crmsim("score", path, "--format", "json").exit_code == 0
         sizes.append((tmp_path / name / "report.html").stat().st_size)
     assert sizes[1] < sizes[0] * 1.2, sizes
+
+
+@pytest.mark.parametrize("t", [1e300, 2.0**70, 1501.5])
+def test_a_record_past_the_time_limit_is_one_clear_line_everywhere(real_logs: dict[str, bytes], tmp_path: Path,
+                                                                     t: float) -> None:  # fmt: skip
+    """Regression (a sweep of extreme values): an end time of 1e300 stretched the debrief's time axis to millions
+    of ticks and overflowed the xAPI export's timestamps. A session ends at its scenario's time limit (vf-arrest:
+    1500 s), so a record later than that is refused by score, replay and debrief in one line naming its line,
+    exit 1 (a bad log)."""
+    data = _with(real_logs["vf-arrest:novice"], "SessionEnded", {"t": t})
+    line = 1 + next(i for i, text in enumerate(data.split(b"\n")) if b'"SessionEnded"' in text)
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(data)
+    for args in (("score", path), ("replay", path, "--verify"), ("debrief", path, "-o", tmp_path / "r.html")):
+        result = crmsim(*args)
+        assert_clean_exit(result, (1,))
+        assert f":{line}: t " in result.stderr and "past the scenario's time limit of 1500 s" in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
 
 
 def test_replay_refuses_a_command_logged_at_a_later_tick_while_paused(tmp_path: Path) -> None:

@@ -75,7 +75,10 @@ class ExportSession:
     def time_at(self, t: float | None) -> datetime | None:
         """The wall-clock moment ``t`` sim seconds after the start, or ``None`` if the start is unknown."""
         start = self.start_time()
-        return None if start is None else start + timedelta(seconds=t or 0.0)
+        try:
+            return None if start is None else start + timedelta(seconds=t or 0.0)
+        except OverflowError:  # a start time at the end of the calendar (a made-up header): no moment to give
+            return None
 
     def member(self, participant: str) -> Member | None:
         return next((m for m in self.team if m.id == participant), None)
