@@ -183,13 +183,14 @@ def _send(url: str, statements: list[dict], auth: str | None) -> None:
 @click.command("import")
 @click.argument("logs", nargs=-1, type=click.Path(path_type=Path))
 def import_logs(logs: tuple[Path, ...]) -> None:
-    """Put existing session logs (log.jsonl files or run folders) into the store, rated if they ended.
+    """Put existing session logs (log.jsonl files or run folders) into the store, rated if they ended (each line
+    says why a log was not: unfinished, its scenario missing or changed, or the log damaged).
 
     Names found in an old log's header are moved into the store and blanked in the stored log. Importing a log
     the store already holds (or an earlier part of it) changes nothing but adds what is new.
     """
     from crmsim.store import StoreError
-    from crmsim.store.record import record_log
+    from crmsim.store.record import record_log, why_unrated
 
     if not logs:
         fail_usage("give one or more log files: crmsim import LOG [LOG …]")
@@ -207,7 +208,8 @@ def import_logs(logs: tuple[Path, ...]) -> None:
                 session_id = record_log(store, text, source="import")
             except StoreError as exc:
                 fail_input(str(exc).replace("<log>", str(path), 1))
-            click.echo(f"{path}: stored as session {session_id}")
+            unrated = why_unrated(store.read_log(session_id))
+            click.echo(f"{path}: stored as session {session_id}" + (f" (not rated: {unrated})" if unrated else ""))
 
 
 @click.command()

@@ -33,6 +33,20 @@ def load_scenario_of(log: Log, override: Path | None = None) -> LoadedScenario |
         return None
 
 
+def why_unrated(log: Log, override: Path | None = None) -> str | None:
+    """Why a stored log has no ratings — it has not ended; its scenario is missing, changed or broken; or the log
+    is damaged — in one line, or ``None`` when it is rated."""
+    if outcome_of(log) is None:
+        return "the session has not ended"
+    try:
+        scenario_for_log(log, override)
+    except (ScoringError, LogError, OSError) as exc:
+        return str(exc).splitlines()[0]
+    except ProblemsError:
+        return "its scenario has problems (crmsim validate says which)"
+    return None
+
+
 def rate_log(session_id: str, log: Log, loaded: LoadedScenario,
              frameworks: Iterable[str] = FRAMEWORK_IDS) -> list[StoredRating]:  # fmt: skip
     """The scorer's report of the log in each framework, ready to store (analysed once, rated per framework)."""

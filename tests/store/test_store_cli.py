@@ -126,3 +126,21 @@ def test_stored_rerating_shows_in_the_debrief_and_the_cohort(home: Path) -> None
     cohort = crmsim("cohort", "-o", home / "cohort.html")
     assert cohort.exit_code == 0, cohort.output
     assert "skipped" not in cohort.stderr  # the re-rated session was rated, not dropped
+
+
+def test_import_says_why_a_log_is_not_rated(home: Path, novice_text: str) -> None:
+    """A log that is stored but cannot be rated — unfinished, or damaged (a record past its scenario's time limit)
+    — is imported all the same, and the import says why it was not rated, in the same line; a rated one says
+    nothing more."""
+    lines = novice_text.splitlines()
+    (home / "unfinished.jsonl").write_text("\n".join(lines[:40]) + "\n", encoding="utf-8")
+    last = json.loads(lines[-1])
+    last["t"] = 1e300
+    (home / "damaged.jsonl").write_text("\n".join([*lines[:-1], json.dumps(last)]) + "\n", encoding="utf-8")
+    rated = crmsim("import", home / "ref")
+    assert rated.exit_code == 0 and "not rated" not in rated.output, rated.output
+    unfinished = crmsim("import", home / "unfinished.jsonl")
+    assert unfinished.output.strip().endswith("(not rated: the session has not ended)"), unfinished.output
+    damaged = crmsim("import", home / "damaged.jsonl")  # the rest of the same session, its last record damaged
+    assert damaged.exit_code == 0, damaged.output
+    assert "(not rated: " in damaged.output and "past the scenario's time limit" in damaged.output
