@@ -89,7 +89,7 @@ class RolePanel:
         marks: list[Mark] = []
         buttons = self._layout(p, rect, ctx, submit, active, marks)
         focus = self.focus if active else -1
-        key = (tuple(rect), id(p.theme), id(p.fonts), p.height, focus, tuple(marks),
+        key = (tuple(rect), p.theme, p.fonts, p.height, focus, tuple(marks),
                tuple((b.label, tuple(b.rect), b.style, b.enabled) for b in buttons))  # fmt: skip
         if key == self._key and self._image is not None:
             p.surface.blit(self._image, rect)
