@@ -9,6 +9,7 @@ sounded; a shared time axis in ``mm:ss``. Every mark has a ``<title>`` so a brow
 from __future__ import annotations
 
 import math
+import sys
 from collections.abc import Iterable, Sequence
 from html import escape
 
@@ -69,7 +70,7 @@ def tick_step(extent: float, steps: Sequence[float], most: int) -> float:
     for step in map(float, steps):
         if extent / step <= most:
             return step
-    while extent / step > most:
+    while extent / step > most and step <= sys.float_info.max / 2:  # never doubled into infinity
         step *= 2
     return step
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from click.testing import CliRunner, Result
 from debrief_logs import Run
@@ -131,6 +131,7 @@ def test_cli_bad_input_is_one_line(novice: Run, tmp_path: Path, args: tuple[str,
 
 
 @given(extent=st.floats(min_value=0.0, max_value=1.7976931348623157e308), most=st.integers(1, 20))
+@example(extent=1.6853373139334214e308, most=1)  # found in CI: the step doubled into infinity, the ticks were NaN
 def test_an_axis_has_at_most_its_ticks_however_long(extent: float, most: int) -> None:
     """An axis from 0 to any finite extent (a tampered log can hold any number) gets evenly spaced ticks that
     start at 0, stay within the extent and number at most ``most`` + 1 — never one per step of a huge range."""
