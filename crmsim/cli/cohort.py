@@ -81,8 +81,9 @@ def _summarise_stored(home: Path, ids: Sequence[tuple[str, str]], framework: str
 
 def _shared(work: Callable[[Sequence[Item]], list[CohortSession | str]], items: Sequence[Item],
             jobs: int) -> list[CohortSession | str]:  # fmt: skip
-    """``work`` (picklable: a module-level function or a partial of one) over ``items``, split into at most ``jobs`` contiguous shares of at least :data:`SHARE_AT_LEAST`
-    run in worker processes (in this process when that makes one share), the answers in the items' order."""
+    """``work`` (picklable: a module-level function or a partial of one) over ``items``, split into at most
+    ``jobs`` contiguous shares of at least :data:`SHARE_AT_LEAST` run in worker processes (in this process when
+    that makes one share), the answers in the items' order."""
     jobs = min(jobs, len(items) // SHARE_AT_LEAST)
     if jobs <= 1:
         return work(items)

@@ -131,10 +131,10 @@ def _fast_record(raw: bytes) -> Record | None:
 
     msgspec refuses what the strict path refuses (bad UTF-8, NaN, infinite numbers, lone surrogates) but reads
     integers of any size, so a line long enough to hold one beyond a float's range goes the strict path; and it
-    silently collapses duplicate keys. Every key is followed by its own colon
-    and any other colon is inside a string, so a line holds at least as many colons as keys; when it holds exactly
-    as many as the keys parsed, no key was collapsed. A line this cannot prove (a colon in a text, say) goes the
-    strict path, which gives the error if there is one.
+    silently collapses duplicate keys. Every key is followed by its own colon and any other colon is inside a
+    string, so a line holds at least as many colons as keys; when it holds exactly as many as the keys parsed, no
+    key was collapsed. A line this cannot prove (a colon in a text, say) goes the strict path, which gives the
+    error if there is one.
     """
     if len(raw) > 309 and _LONG_DIGITS.search(raw):
         return None

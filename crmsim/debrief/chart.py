@@ -66,7 +66,6 @@ def tick_step(extent: float, steps: Sequence[float], most: int) -> float:
 
     However large ``extent`` (a tampered log can hold any finite number), the axis gets at most ``most`` ticks.
     """
-    step = float(steps[0])
     for step in map(float, steps):
         if extent / step <= most:
             return step

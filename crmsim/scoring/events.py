@@ -265,5 +265,6 @@ def build_timeline(log: Log) -> Timeline:
     end_t = ended.t if ended else (log.records[-1].t if log.records else 0.0)
     return Timeline(
         participants=participants, records=tuple(log.records), orders=orders, concerns=concerns,
-        onset_t=_onset(happenings), end_t=end_t, outcome=str(ended.data.get("outcome")) if ended else None, happenings=happenings,
+        onset_t=_onset(happenings), end_t=end_t, outcome=str(ended.data.get("outcome")) if ended else None,
+        happenings=happenings,
     )  # fmt: skip

@@ -25,12 +25,21 @@ from crmsim.store.base import SessionStore, StoredOverride, StoredRating, StoreE
 from crmsim.store.logtext import outcome_of
 
 
-def load_scenario_of(log: Log, override: Path | None = None) -> LoadedScenario | None:
-    """The scenario the log was made with, or ``None`` if it is missing, changed or broken."""
+def _scenario_or_why(log: Log, override: Path | None) -> LoadedScenario | str:
+    """The scenario the log was made with, or why it cannot be had (missing, changed or broken; or the log is
+    damaged) in one line."""
     try:
         return scenario_for_log(log, override)
-    except (ScoringError, LogError, ProblemsError, OSError):
-        return None
+    except (ScoringError, LogError, OSError) as exc:
+        return str(exc).splitlines()[0]
+    except ProblemsError:
+        return "its scenario has problems (crmsim validate says which)"
+
+
+def load_scenario_of(log: Log, override: Path | None = None) -> LoadedScenario | None:
+    """The scenario the log was made with, or ``None`` if it is missing, changed or broken (or the log damaged)."""
+    found = _scenario_or_why(log, override)
+    return None if isinstance(found, str) else found
 
 
 def why_unrated(log: Log, override: Path | None = None) -> str | None:
@@ -38,13 +47,8 @@ def why_unrated(log: Log, override: Path | None = None) -> str | None:
     is damaged — in one line, or ``None`` when it is rated."""
     if outcome_of(log) is None:
         return "the session has not ended"
-    try:
-        scenario_for_log(log, override)
-    except (ScoringError, LogError, OSError) as exc:
-        return str(exc).splitlines()[0]
-    except ProblemsError:
-        return "its scenario has problems (crmsim validate says which)"
-    return None
+    found = _scenario_or_why(log, override)
+    return found if isinstance(found, str) else None
 
 
 def rate_log(session_id: str, log: Log, loaded: LoadedScenario,
